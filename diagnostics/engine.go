@@ -1,0 +1,263 @@
+package diagnostics
+
+import (
+	"fmt"
+	"runtime/debug"
+	"sort"
+	"strings"
+
+	"go.uber.org/zap"
+
+	"github.com/flaskguard/flaskguard/diagnostics/source"
+	"github.com/flaskguard/flaskguard/diagnostics/syntax"
+)
+
+// Settings choose and tune rules (from pyproject.toml, the editor, flags).
+type Settings struct {
+	Select   []string            // code prefixes to enable; empty: all
+	Ignore   []string            // code prefixes to disable (wins over Select)
+	Severity map[string]Severity // per-code overrides
+	// AssumeExternalConfig: absence rules stay silent when a setting may come
+	// from outside the code (the default). False: report at Information.
+	AssumeExternalConfig bool
+}
+
+// DefaultSettings enable every rule.
+func DefaultSettings() Settings { return Settings{AssumeExternalConfig: true} }
+
+// Enabled reports whether code is selected and not ignored; the longest
+// matching prefix wins, as in Ruff.
+func (s Settings) Enabled(code string) bool {
+	sel := 0
+	if len(s.Select) == 0 {
+		sel = 1
+	}
+	for _, p := range s.Select {
+		if strings.HasPrefix(code, p) && len(p)+1 > sel {
+			sel = len(p) + 1
+		}
+	}
+	for _, p := range s.Ignore {
+		if strings.HasPrefix(code, p) && len(p)+1 >= sel {
+			return false
+		}
+	}
+	return sel > 0
+}
+
+// Engine runs the rules of a registry with settings.
+type Engine struct {
+	Registry *Registry
+	Settings Settings
+	Log      *zap.Logger
+}
+
+// NewEngine returns an engine over the default registry.
+func NewEngine(settings Settings, log *zap.Logger) *Engine {
+	if log == nil {
+		log = zap.NewNop()
+	}
+	return &Engine{Registry: DefaultRegistry(), Settings: settings, Log: log}
+}
+
+// Cache keeps per-statement work between analyses of one file's versions.
+// It belongs to one file and one goroutine at a time.
+type Cache struct {
+	facts   map[string]*StatementFacts
+	results map[resultKey][]Finding // offsets relative to the statement start
+	// next generation: entries used by the current analysis, so that the
+	// cache holds only what the latest version needs.
+	nextFacts   map[string]*StatementFacts
+	nextResults map[resultKey][]Finding
+}
+
+type resultKey struct {
+	text string
+	ctx  uint64
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache {
+	return &Cache{facts: map[string]*StatementFacts{}, results: map[resultKey][]Finding{}}
+}
+
+// Statements lists a module's top-level statements (comments excluded).
+func Statements(tree *syntax.Tree) []syntax.Node {
+	kids := tree.Root().NamedChildren()
+	out := kids[:0]
+	for _, k := range kids {
+		if k.Kind() != "comment" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Symbols computes (or reuses) a Python file's module symbols.
+func (e *Engine) Symbols(f *File, stmts []syntax.Node, c *Cache) *ModuleSymbols {
+	if c == nil {
+		c = NewCache()
+	}
+	c.nextFacts = make(map[string]*StatementFacts, len(stmts))
+	facts := make([]*StatementFacts, 0, len(stmts))
+	for _, s := range stmts {
+		key := string(s.Bytes())
+		sf, ok := c.facts[key]
+		if !ok {
+			sf = e.safeFacts(f, s)
+		}
+		c.nextFacts[key] = sf
+		facts = append(facts, sf)
+	}
+	c.facts, c.nextFacts = c.nextFacts, nil
+	return NewModuleSymbols(f.Module, f.IsPackage, facts)
+}
+
+func (e *Engine) safeFacts(f *File, s syntax.Node) (sf *StatementFacts) {
+	defer func() {
+		if r := recover(); r != nil {
+			e.Log.Error("panic extracting symbols", zap.String("file", f.Path), zap.Any("panic", r), zap.ByteString("stack", debug.Stack()))
+			sf = &StatementFacts{}
+		}
+	}()
+	return ExtractFacts(s)
+}
+
+// AnalyzeFile runs the statement rules (Python) or file rules (templates,
+// env files) on f, applies suppressions and settings, and finalises fixes.
+// res resolves imports of other project modules; c may be nil.
+func (e *Engine) AnalyzeFile(f *File, res Resolver, c *Cache) []Finding {
+	var out []Finding
+	switch f.Kind {
+	case KindPython:
+		out = e.analyzePython(f, res, c)
+	case KindTemplate, KindEnvFile:
+		for _, r := range e.Registry.Rules() {
+			if r.CheckFile == nil || !e.Settings.Enabled(r.Code) || !hasKind(r.FileKinds, f.Kind) {
+				continue
+			}
+			p := &FilePass{Rule: r, File: f, findings: &out}
+			e.run(r, f.Path, func() { r.CheckFile(p) })
+		}
+	}
+	return e.Finish(f, out)
+}
+
+func hasKind(ks []FileKind, k FileKind) bool {
+	for _, x := range ks {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *Engine) analyzePython(f *File, res Resolver, c *Cache) []Finding {
+	if c == nil {
+		c = NewCache()
+	}
+	stmts := Statements(f.Tree)
+	ctx := BuildContext(e.Symbols(f, stmts, c), res)
+	var rules []*Rule
+	for _, r := range e.Registry.Rules() {
+		if r.CheckStatement != nil && e.Settings.Enabled(r.Code) {
+			rules = append(rules, r)
+		}
+	}
+	c.nextResults = make(map[resultKey][]Finding, len(stmts))
+	var out []Finding
+	for _, s := range stmts {
+		key := resultKey{string(s.Bytes()), ctx.Fingerprint()}
+		rel, ok := c.results[key]
+		if !ok {
+			rel = e.checkStatement(f, s, ctx, rules)
+		}
+		c.nextResults[key] = rel
+		for _, fd := range rel {
+			out = append(out, shift(fd, s.Start()))
+		}
+	}
+	c.results, c.nextResults = c.nextResults, nil
+	return out
+}
+
+// checkStatement runs every statement rule on s and returns findings with
+// offsets relative to s, so they stay valid when s moves.
+func (e *Engine) checkStatement(f *File, s syntax.Node, ctx *Context, rules []*Rule) []Finding {
+	var found []Finding
+	for _, r := range rules {
+		p := &StatementPass{Rule: r, File: f, Stmt: s, Ctx: ctx, findings: &found}
+		e.run(r, f.Path, func() { r.CheckStatement(p) })
+	}
+	for i := range found {
+		found[i] = shift(found[i], -s.Start())
+	}
+	return found
+}
+
+// run calls check, recovering and logging a panic so that the other rules
+// still run.
+func (e *Engine) run(r *Rule, path string, check func()) {
+	defer func() {
+		if v := recover(); v != nil {
+			e.Log.Error("rule panicked", zap.String("rule", r.Code), zap.String("file", path),
+				zap.String("panic", fmt.Sprint(v)), zap.ByteString("stack", debug.Stack()))
+		}
+	}()
+	check()
+}
+
+func shift(fd Finding, by int) Finding {
+	fd.Start += by
+	fd.End += by
+	if len(fd.Fixes) > 0 {
+		fixes := make([]Fix, len(fd.Fixes))
+		for i, fx := range fd.Fixes {
+			edits := make([]TextEdit, len(fx.Edits))
+			for j, ed := range fx.Edits {
+				if ed.Path == "" {
+					ed.Start += by
+					ed.End += by
+				}
+				edits[j] = ed
+			}
+			fx.Edits = edits
+			fixes[i] = fx
+		}
+		fd.Fixes = fixes
+	}
+	return fd
+}
+
+// Finish applies settings (enabled rules, severities), drops suppressed
+// findings, resolves fixes' imports into edits and sorts by position.
+// Project-level findings for f go through it too.
+func (e *Engine) Finish(f *File, fs []Finding) []Finding {
+	out := fs[:0]
+	for _, fd := range fs {
+		if !e.Settings.Enabled(fd.Code) || Suppressed(f.Text, fd.Start, fd.Code) {
+			continue
+		}
+		if sev, ok := e.Settings.Severity[fd.Code]; ok {
+			fd.Severity = sev
+		}
+		fd.Path = f.Path
+		for i := range fd.Fixes {
+			fd.Fixes[i] = finalizeFix(f, fd.Fixes[i])
+		}
+		out = append(out, fd)
+	}
+	sortFindings(out)
+	return out
+}
+
+func sortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].Start != fs[j].Start {
+			return fs[i].Start < fs[j].Start
+		}
+		return fs[i].Code < fs[j].Code
+	})
+}
+
+func sourceText(src []byte) *source.Text { return source.New(src) }

@@ -1,0 +1,28 @@
+package diagnostics
+
+import "sync"
+
+// builtinRules lists every rule flaskguard ships, one file each.
+var builtinRules = []*Rule{
+	FG401DebugRun,
+	FG402DebugConfig,
+	FG403WerkzeugDebugger,
+	FG802RunOnAllInterfaces,
+}
+
+var (
+	defaultRegistry     *Registry
+	defaultRegistryOnce sync.Once
+)
+
+// DefaultRegistry holds the built-in rules.
+func DefaultRegistry() *Registry {
+	defaultRegistryOnce.Do(func() {
+		reg, err := NewRegistry(builtinRules...)
+		if err != nil {
+			panic(err) // a programming error caught by the registry test
+		}
+		defaultRegistry = reg
+	})
+	return defaultRegistry
+}

@@ -1,0 +1,275 @@
+package diagnostics
+
+import (
+	"hash/fnv"
+	"sort"
+	"strings"
+)
+
+// SymbolKind is what a name is, as far as Flask rules care.
+type SymbolKind int
+
+const (
+	KindUnknown    SymbolKind = iota
+	KindApp                   // a Flask application instance
+	KindFlaskClass            // Flask or a subclass: calling it makes an app
+	KindFactory               // a function returning an app
+)
+
+// Well-known classes that construct Flask applications.
+var flaskClasses = map[string]bool{
+	"flask.Flask":           true,
+	"flask.app.Flask":       true,
+	"apiflask.APIFlask":     true,
+	"apiflask.app.APIFlask": true,
+}
+
+// ModuleSymbols is the resolved view of one module's top-level names.
+type ModuleSymbols struct {
+	Module  string
+	Imports map[string]string // local name → qualified name (relative imports made absolute)
+	Facts   []*StatementFacts
+}
+
+// NewModuleSymbols merges a module's statement facts in order.
+func NewModuleSymbols(module string, isPackage bool, facts []*StatementFacts) *ModuleSymbols {
+	m := &ModuleSymbols{Module: module, Imports: map[string]string{}, Facts: facts}
+	for _, f := range facts {
+		for _, imp := range f.Imports {
+			m.Imports[imp.Local] = absoluteImport(module, isPackage, imp)
+		}
+	}
+	return m
+}
+
+func absoluteImport(module string, isPackage bool, imp ImportFact) string {
+	if imp.Level == 0 {
+		return imp.Qualified
+	}
+	parts := strings.Split(module, ".")
+	if module == "" {
+		parts = nil
+	}
+	if !isPackage && len(parts) > 0 {
+		parts = parts[:len(parts)-1] // the module's package
+	}
+	up := imp.Level - 1
+	if up > len(parts) {
+		up = len(parts)
+	}
+	parts = parts[:len(parts)-up]
+	if imp.Qualified != "" {
+		parts = append(parts, imp.Qualified)
+	}
+	return strings.Join(parts, ".")
+}
+
+// Resolver answers "what is this qualified name" across the project.
+type Resolver interface {
+	// ModuleSymbols returns the symbols of a project module, or nil when the
+	// module is not part of the project.
+	ModuleSymbols(module string) *ModuleSymbols
+}
+
+// Context is everything a statement check may know beyond its statement:
+// the file's imports and the kinds of its module-level names. Statement
+// results are cached under its Fingerprint.
+type Context struct {
+	Module  string
+	Imports map[string]string     // local name → qualified name
+	Kinds   map[string]SymbolKind // module-level or imported names that matter
+	fp      uint64
+}
+
+// Fingerprint identifies the context's content.
+func (c *Context) Fingerprint() uint64 { return c.fp }
+
+// Qualify turns a dotted name as written into a qualified one using the
+// file's imports ("F" → "flask.Flask", "flask.Flask" → "flask.Flask").
+// Unimported names are qualified by the module ("create_app" → "pkg.app.create_app").
+func (c *Context) Qualify(dotted string) string {
+	if dotted == "" {
+		return ""
+	}
+	first, rest, _ := strings.Cut(dotted, ".")
+	if q, ok := c.Imports[first]; ok {
+		if rest == "" {
+			return q
+		}
+		return q + "." + rest
+	}
+	return dotted
+}
+
+// KindOf says what the dotted name (as written in this file) is.
+func (c *Context) KindOf(dotted string) SymbolKind {
+	if k, ok := c.Kinds[dotted]; ok {
+		return k
+	}
+	if flaskClasses[c.Qualify(dotted)] {
+		return KindFlaskClass
+	}
+	return KindUnknown
+}
+
+// RefKind says what value a ValueRef denotes in this context.
+func (c *Context) RefKind(r ValueRef) SymbolKind {
+	k := c.KindOf(r.Target)
+	if r.Call {
+		if k == KindFlaskClass || k == KindFactory {
+			return KindApp
+		}
+		return KindUnknown
+	}
+	return k
+}
+
+// BuildContext resolves a module's names, asking res about imported project modules.
+func BuildContext(m *ModuleSymbols, res Resolver) *Context {
+	r := &resolution{res: res, memo: map[string]SymbolKind{}, busy: map[string]bool{}}
+	ctx := &Context{Module: m.Module, Imports: m.Imports, Kinds: map[string]SymbolKind{}}
+	for local := range m.Imports {
+		if k := r.qualifiedKind(m.Imports[local], local); k != KindUnknown {
+			ctx.Kinds[local] = k
+		}
+	}
+	for name, k := range r.moduleKinds(m) {
+		if k != KindUnknown {
+			ctx.Kinds[name] = k
+		}
+	}
+	ctx.fp = fingerprint(ctx)
+	return ctx
+}
+
+type resolution struct {
+	res  Resolver
+	memo map[string]SymbolKind
+	busy map[string]bool
+}
+
+// moduleKinds computes the kind of each module-level name of m, in
+// statement order, so a later rebinding wins.
+func (r *resolution) moduleKinds(m *ModuleSymbols) map[string]SymbolKind {
+	kinds := map[string]SymbolKind{}
+	lookup := func(dotted string) SymbolKind {
+		first, rest, _ := strings.Cut(dotted, ".")
+		if rest == "" {
+			if k, ok := kinds[first]; ok {
+				return k
+			}
+		}
+		if q, ok := m.Imports[first]; ok {
+			if rest != "" {
+				q += "." + rest
+			}
+			return r.qualifiedKind(q, lastPart(dotted))
+		}
+		return KindUnknown
+	}
+	refKind := func(v ValueRef) SymbolKind {
+		k := lookup(v.Target)
+		if v.Call {
+			if k == KindFlaskClass || k == KindFactory {
+				return KindApp
+			}
+			return KindUnknown
+		}
+		return k
+	}
+	// Two passes: a factory defined below its use still counts.
+	for pass := 0; pass < 2; pass++ {
+		for _, f := range m.Facts {
+			for _, c := range f.Classes {
+				kinds[c.Name] = KindUnknown
+				for _, b := range c.Bases {
+					if lookup(b) == KindFlaskClass {
+						kinds[c.Name] = KindFlaskClass
+					}
+				}
+			}
+			for _, fn := range f.Funcs {
+				kinds[fn.Name] = KindUnknown
+				for _, ret := range fn.Returns {
+					if refKind(ret) == KindApp {
+						kinds[fn.Name] = KindFactory
+					}
+				}
+			}
+			for _, b := range f.Binds {
+				if k := refKind(b.Value); k != KindUnknown || kinds[b.Name] == KindUnknown {
+					kinds[b.Name] = k
+				}
+			}
+		}
+	}
+	return kinds
+}
+
+// qualifiedKind resolves "pkg.mod.name" through the project. Names from
+// modules outside the project fall back to what their name says, since an
+// import of "app" or "create_app" from an unseen module almost always is one.
+func (r *resolution) qualifiedKind(q, local string) SymbolKind {
+	if flaskClasses[q] {
+		return KindFlaskClass
+	}
+	if k, ok := r.memo[q]; ok {
+		return k
+	}
+	if r.busy[q] {
+		return KindUnknown // import cycle
+	}
+	r.busy[q] = true
+	defer delete(r.busy, q)
+	k, found := KindUnknown, false
+	if r.res != nil {
+		if i := strings.LastIndexByte(q, '.'); i > 0 {
+			if ms := r.res.ModuleSymbols(q[:i]); ms != nil {
+				found = true
+				name := q[i+1:]
+				if imp, ok := ms.Imports[name]; ok {
+					k = r.qualifiedKind(imp, name)
+				}
+				if mk, ok := r.moduleKinds(ms)[name]; ok {
+					k = mk
+				}
+			}
+		}
+		if !found && r.res.ModuleSymbols(q) != nil {
+			found = true // a module, not an app
+		}
+	}
+	if !found {
+		k = guessKind(local)
+	}
+	r.memo[q] = k
+	return k
+}
+
+func guessKind(local string) SymbolKind {
+	switch local {
+	case "app", "application":
+		return KindApp
+	case "create_app", "make_app":
+		return KindFactory
+	}
+	return KindUnknown
+}
+
+func fingerprint(c *Context) uint64 {
+	h := fnv.New64a()
+	keys := make([]string, 0, len(c.Imports)+len(c.Kinds))
+	for k, v := range c.Imports {
+		keys = append(keys, "i"+k+"="+v)
+	}
+	for k, v := range c.Kinds {
+		keys = append(keys, "k"+k+"="+string(rune('0'+v)))
+	}
+	sort.Strings(keys)
+	h.Write([]byte(c.Module))
+	for _, k := range keys {
+		h.Write([]byte{0})
+		h.Write([]byte(k))
+	}
+	return h.Sum64()
+}

@@ -1,0 +1,3 @@
+from flask import Flask
+
+web = Flask(__name__)

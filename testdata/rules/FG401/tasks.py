@@ -1,0 +1,6 @@
+class Queue:
+    def run(self, debug=False):
+        return debug
+
+
+queue = Queue()

@@ -23,7 +23,7 @@ func (e *Engine) AnalyzeAll(inputs []Input) [][]Finding {
 	caches := make([]*Cache, len(inputs))
 	stmts := make([][]syntax.Node, len(inputs))
 	project := NewProject()
-	parallel(len(inputs), func(i int) {
+	Parallel(len(inputs), func(i int) {
 		in := inputs[i]
 		kind := ClassifyPath(in.Path)
 		f := &File{Path: in.Path, Module: in.Module, Kind: kind}
@@ -39,14 +39,14 @@ func (e *Engine) AnalyzeAll(inputs []Input) [][]Finding {
 		files[i] = f
 	})
 	out := make([][]Finding, len(inputs))
-	parallel(len(inputs), func(i int) {
+	Parallel(len(inputs), func(i int) {
 		out[i] = e.AnalyzeFile(files[i], project, caches[i])
 	})
 	byPath := e.ProjectFindings(project)
 	for i, f := range files {
 		if extra := byPath[f.Path]; len(extra) > 0 {
 			out[i] = append(out[i], e.Finish(f, extra)...)
-			sortFindings(out[i])
+			SortFindings(out[i])
 		}
 		f.Tree.Close()
 	}
@@ -71,8 +71,8 @@ func (e *Engine) ProjectFindings(p *Project) map[string][]Finding {
 	return byPath
 }
 
-// parallel runs fn(0..n-1) on GOMAXPROCS workers.
-func parallel(n int, fn func(i int)) {
+// Parallel runs fn(0..n-1) on GOMAXPROCS workers.
+func Parallel(n int, fn func(i int)) {
 	workers := runtime.GOMAXPROCS(0)
 	if workers > n {
 		workers = n

@@ -29,14 +29,14 @@ func ApplyEdits(src []byte, edits []TextEdit) (out []byte, skipped int) {
 	return append(out, src[at:]...), skipped
 }
 
-// ApplyFixes applies, for each finding, its first fix that is allowed
-// (safe ones only unless unsafe is true), skipping a fix whose edits would
-// overlap one already taken. Only edits to the finding's own file are applied.
-func ApplyFixes(src []byte, findings []Finding, unsafe bool) (out []byte, applied int) {
+// SelectFixes picks, for each finding, its first allowed fix (safe ones
+// only unless unsafe is true) whose edits stay in the finding's file and
+// do not overlap a fix already picked, and returns their edits.
+func SelectFixes(findings []Finding, unsafe bool) []TextEdit {
 	var edits []TextEdit
-	taken := func(e TextEdit) bool {
+	overlaps := func(e TextEdit) bool {
 		for _, t := range edits {
-			if e.Start < t.End && t.Start < e.End || (e.Start == t.Start && e.End == t.End && e.Start == e.End && e.NewText == t.NewText) {
+			if e.Start < t.End && t.Start < e.End || e.Start == t.Start && e.End == t.End {
 				return true
 			}
 		}
@@ -48,18 +48,40 @@ func ApplyFixes(src []byte, findings []Finding, unsafe bool) (out []byte, applie
 				continue
 			}
 			ok := true
+			var add []TextEdit
 			for _, e := range fx.Edits {
-				if e.Path != "" && e.Path != fd.Path || taken(e) {
+				switch {
+				case e.Path != "" && e.Path != fd.Path:
 					ok = false
+				case contains(edits, e):
+					// the same import insertion as another fix: shared
+				case overlaps(e):
+					ok = false
+				default:
+					add = append(add, e)
 				}
 			}
 			if ok {
-				edits = append(edits, fx.Edits...)
-				applied++
+				edits = append(edits, add...)
 			}
 			break
 		}
 	}
-	out, _ = ApplyEdits(src, edits)
-	return out, applied
+	return edits
+}
+
+// ApplyFixes applies SelectFixes' edits to src.
+func ApplyFixes(src []byte, findings []Finding, unsafe bool) (out []byte, applied int) {
+	edits := SelectFixes(findings, unsafe)
+	out, skipped := ApplyEdits(src, edits)
+	return out, len(edits) - skipped
+}
+
+func contains(edits []TextEdit, e TextEdit) bool {
+	for _, t := range edits {
+		if t == e {
+			return true
+		}
+	}
+	return false
 }

@@ -247,11 +247,12 @@ func (e *Engine) Finish(f *File, fs []Finding) []Finding {
 		}
 		out = append(out, fd)
 	}
-	sortFindings(out)
+	SortFindings(out)
 	return out
 }
 
-func sortFindings(fs []Finding) {
+// SortFindings orders findings by position, then code.
+func SortFindings(fs []Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
 		if fs[i].Start != fs[j].Start {
 			return fs[i].Start < fs[j].Start

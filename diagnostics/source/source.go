@@ -10,6 +10,7 @@
 package source
 
 import (
+	"bytes"
 	"sort"
 	"unicode/utf8"
 )
@@ -24,10 +25,13 @@ type Text struct {
 // New indexes src. It keeps src; callers must not modify it afterwards.
 func New(src []byte) *Text {
 	starts := make([]int, 1, len(src)/32+1)
-	for i, b := range src {
-		if b == '\n' {
-			starts = append(starts, i+1)
+	for i := 0; ; {
+		j := bytes.IndexByte(src[i:], '\n')
+		if j < 0 {
+			break
 		}
+		i += j + 1
+		starts = append(starts, i)
 	}
 	return &Text{Bytes: src, lineStarts: starts}
 }

@@ -1,0 +1,83 @@
+// Package walk lists the files flaskguard checks under a set of paths,
+// skipping what is not the user's app: VCS folders, virtualenvs,
+// site-packages, node_modules and caches. Symbolic links are not followed,
+// so nothing outside the given paths is read.
+package walk
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/flaskguard/flaskguard/diagnostics"
+)
+
+// skipDirs are never descended into.
+var skipDirs = map[string]bool{
+	".git": true, ".hg": true, ".svn": true, ".venv": true, "venv": true, ".tox": true, ".nox": true,
+	"site-packages": true, "dist-packages": true, "node_modules": true, "__pycache__": true,
+	".mypy_cache": true, ".pytest_cache": true, ".ruff_cache": true, "build": true, "dist": true, ".eggs": true,
+}
+
+// Options tune the walk.
+type Options struct {
+	// Exclude reports paths (relative to the walked root, slash-separated)
+	// to leave out; nil keeps everything.
+	Exclude func(rel string, isDir bool) bool
+}
+
+// Files returns the files under paths that flaskguard can check (Python,
+// templates, env files), sorted. A path naming a file is kept whatever its
+// kind is not: the user asked for it. A missing path is an error.
+func Files(paths []string, opts Options) ([]string, error) {
+	var out []string
+	for _, root := range paths {
+		info, err := os.Lstat(root)
+		if err != nil {
+			return out, err
+		}
+		if !info.IsDir() {
+			out = append(out, root)
+			continue
+		}
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return nil // unreadable entries are skipped, not fatal
+			}
+			rel, _ := filepath.Rel(root, p)
+			rel = filepath.ToSlash(rel)
+			if d.IsDir() {
+				if p != root && (skipDirs[d.Name()] || isVirtualenv(p)) {
+					return filepath.SkipDir
+				}
+				if p != root && opts.Exclude != nil && opts.Exclude(rel, true) {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 || !d.Type().IsRegular() {
+				return nil // links may point outside the project
+			}
+			if diagnostics.ClassifyPath(p) == diagnostics.KindNone {
+				return nil
+			}
+			if opts.Exclude != nil && opts.Exclude(rel, false) {
+				return nil
+			}
+			out = append(out, p)
+			return nil
+		})
+		if err != nil {
+			return out, err
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// isVirtualenv spots a virtualenv under any name by its pyvenv.cfg.
+func isVirtualenv(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "pyvenv.cfg"))
+	return err == nil
+}

@@ -1,0 +1,40 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+
+	"github.com/flaskguard/flaskguard/codeactions"
+	"github.com/flaskguard/flaskguard/diagnostics"
+	"github.com/flaskguard/flaskguard/diagnostics/source"
+)
+
+func (s *Server) codeAction(ctx context.Context, reply jsonrpc2.Replier, params json.RawMessage) error {
+	var p protocol.CodeActionParams
+	if err := decode(params, &p); err != nil {
+		return err
+	}
+	uri := string(p.TextDocument.URI)
+	s.enqueue(func() {
+		d := s.docs[uri]
+		if d == nil {
+			reply(ctx, []protocol.CodeAction{}, nil)
+			return
+		}
+		s.ensureAnalyzed(ctx, d)
+		actions := codeactions.For(
+			codeactions.Document{URI: d.uri, Path: d.file.Path, Text: d.text},
+			d.findings,
+			codeactions.Request{
+				Range: p.Range, Only: p.Context.Only,
+				Diagnostic: func(f diagnostics.Finding) protocol.Diagnostic { return s.toDiagnostic(d.text, f) },
+			},
+			func(path string) (string, *source.Text) { return s.uriOf(path), s.textOf(path) },
+		)
+		reply(ctx, actions, nil)
+	})
+	return nil
+}

@@ -1,0 +1,189 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/flaskguard/flaskguard/diagnostics"
+	"github.com/flaskguard/flaskguard/diagnostics/source"
+	"github.com/flaskguard/flaskguard/diagnostics/syntax"
+)
+
+// document is an open editor buffer. Only the server's document goroutine
+// touches it (trees are not safe to share).
+type document struct {
+	uri        string // as the client sent it: the key
+	path       string // file system path, "" for untitled: and other schemes
+	languageID string
+	version    int32
+	kind       diagnostics.FileKind
+	text       *source.Text
+	tree       *syntax.Tree // Python only; owned here, closed when replaced
+	cache      *diagnostics.Cache
+	file       *diagnostics.File
+
+	findings      []diagnostics.Finding // of the last analysis
+	findingsOf    int32                 // the version they are for
+	dirty         bool                  // changed since the last analysis
+	published     bool
+	lastPublished int32
+}
+
+// uriToPath converts a file: URI to a path; other schemes give "". Unlike
+// go.lsp.dev/uri's Filename it never panics.
+func uriToPath(u string) string {
+	parsed, err := url.Parse(u)
+	if err != nil || parsed.Scheme != "file" {
+		return ""
+	}
+	p := parsed.Path
+	if runtime.GOOS == "windows" {
+		p = strings.TrimPrefix(p, "/")
+	}
+	return filepath.FromSlash(p)
+}
+
+// pathToURI converts a path to a file: URI.
+func pathToURI(p string) string {
+	abs, err := filepath.Abs(p)
+	if err == nil {
+		p = abs
+	}
+	p = filepath.ToSlash(p)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	return (&url.URL{Scheme: "file", Path: p}).String()
+}
+
+// classify decides the kind of a document: the file name first (a
+// ".flaskenv" is an env file whatever the languageId), then the languageId.
+func classify(uri, path, languageID string) diagnostics.FileKind {
+	name := path
+	if name == "" {
+		name = uri
+	}
+	if k := diagnostics.ClassifyPath(name); k != diagnostics.KindNone {
+		return k
+	}
+	switch languageID {
+	case "python":
+		return diagnostics.KindPython
+	case "jinja", "jinja-html", "jinja2", "django-html", "htmldjango", "html":
+		return diagnostics.KindTemplate
+	}
+	return diagnostics.KindNone
+}
+
+func newDocument(uri, languageID string, version int32, text string, module string) *document {
+	d := &document{uri: uri, path: uriToPath(uri), languageID: languageID, version: version, cache: diagnostics.NewCache(), dirty: true}
+	d.kind = classify(uri, d.path, languageID)
+	d.setText([]byte(text))
+	d.file.Module = module
+	return d
+}
+
+// setText replaces the whole content (didOpen, or a change without range).
+func (d *document) setText(src []byte) {
+	if d.kind == diagnostics.KindPython {
+		tree := syntax.Parse(src)
+		d.tree.Close()
+		d.tree = tree
+		d.text = tree.Text()
+	} else {
+		d.text = source.New(src)
+	}
+	d.refreshFile()
+}
+
+func (d *document) refreshFile() {
+	module := ""
+	if d.file != nil {
+		module = d.file.Module
+	}
+	name := d.path
+	if name == "" {
+		name = d.uri
+	}
+	d.file = &diagnostics.File{Path: name, Module: module, Kind: d.kind, Text: d.text, Tree: d.tree,
+		IsPackage: filepath.Base(name) == "__init__.py"}
+}
+
+// contentChange is protocol.TextDocumentContentChangeEvent with a pointer
+// Range: go.lsp.dev/protocol's value Range cannot tell a full-text change
+// from an insertion at 0:0.
+type contentChange struct {
+	Range *protocol.Range `json:"range,omitempty"`
+	Text  string          `json:"text"`
+}
+
+type didChangeParams struct {
+	TextDocument   protocol.VersionedTextDocumentIdentifier `json:"textDocument"`
+	ContentChanges []contentChange                          `json:"contentChanges"`
+}
+
+// applyChanges applies changes in order, each against the text the previous
+// one produced, and reparses incrementally once for them all.
+func (d *document) applyChanges(changes []contentChange) {
+	var edits []syntax.Edit
+	cur := d.text
+	for i, ch := range changes {
+		if ch.Range == nil {
+			// A full replacement: what came before it no longer matters.
+			d.text = cur
+			d.setText([]byte(ch.Text))
+			d.applyChanges(changes[i+1:])
+			return
+		}
+		start := cur.PositionOffset(lspPos(ch.Range.Start))
+		end := cur.PositionOffset(lspPos(ch.Range.End))
+		if end < start {
+			start, end = end, start
+		}
+		e := syntax.Edit{Start: start, OldEnd: end, NewText: []byte(ch.Text)}
+		edits = append(edits, e)
+		cur = source.New(e.Apply(cur.Bytes))
+	}
+	if len(edits) == 0 {
+		return
+	}
+	if d.kind == diagnostics.KindPython {
+		tree := d.tree.Reparse(edits)
+		d.tree.Close()
+		d.tree = tree
+		d.text = tree.Text()
+	} else {
+		d.text = cur
+	}
+	d.refreshFile()
+}
+
+func (d *document) close() {
+	d.tree.Close()
+	d.tree = nil
+}
+
+func lspPos(p protocol.Position) source.Position {
+	return source.Position{Line: int(p.Line), Character: int(p.Character)}
+}
+
+func toLSPPos(p source.Position) protocol.Position {
+	return protocol.Position{Line: uint32(p.Line), Character: uint32(p.Character)}
+}
+
+func toLSPRange(t *source.Text, start, end int) protocol.Range {
+	return protocol.Range{Start: toLSPPos(t.OffsetPosition(start)), End: toLSPPos(t.OffsetPosition(end))}
+}
+
+func decode(raw json.RawMessage, v interface{}) error {
+	if len(raw) == 0 {
+		return fmt.Errorf("missing params")
+	}
+	return json.Unmarshal(raw, v)
+}

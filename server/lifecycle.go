@@ -1,0 +1,101 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.uber.org/zap"
+)
+
+type clientCapabilities struct {
+	Window struct {
+		WorkDoneProgress bool `json:"workDoneProgress"`
+	} `json:"window"`
+	Workspace struct {
+		DidChangeWatchedFiles struct {
+			DynamicRegistration bool `json:"dynamicRegistration"`
+		} `json:"didChangeWatchedFiles"`
+	} `json:"workspace"`
+}
+
+type initializeParams struct {
+	RootURI          string `json:"rootUri"`
+	RootPath         string `json:"rootPath"`
+	WorkspaceFolders []struct {
+		URI string `json:"uri"`
+	} `json:"workspaceFolders"`
+	InitializationOptions json.RawMessage    `json:"initializationOptions"`
+	Capabilities          clientCapabilities `json:"capabilities"`
+}
+
+// fixAllKind is our source.fixAll sub-kind, so editors can run it on save.
+const fixAllKind = "source.fixAll.flaskguard"
+
+func (s *Server) initialize(ctx context.Context, reply jsonrpc2.Replier, params json.RawMessage) error {
+	var p initializeParams
+	if err := decode(params, &p); err != nil {
+		return jsonrpc2.NewError(jsonrpc2.InvalidParams, "initialize: "+err.Error())
+	}
+	if s.getState() != stateNew {
+		return jsonrpc2.NewError(jsonrpc2.InvalidRequest, "initialize sent twice")
+	}
+	var roots []string
+	for _, f := range p.WorkspaceFolders {
+		if path := uriToPath(f.URI); path != "" {
+			roots = append(roots, path)
+		}
+	}
+	if len(roots) == 0 {
+		if path := uriToPath(p.RootURI); path != "" {
+			roots = append(roots, path)
+		} else if p.RootPath != "" {
+			roots = append(roots, p.RootPath)
+		}
+	}
+	opts, err := parseSettings(p.InitializationOptions)
+	if err != nil {
+		s.log.Warn("ignoring initializationOptions", zap.Error(err))
+	}
+	s.mu.Lock()
+	s.state = stateInitialized
+	s.clientCaps = p.Capabilities
+	s.initOptions = opts
+	s.mu.Unlock()
+	s.enqueue(func() {
+		s.roots = roots
+		s.applySettings(opts)
+	})
+	return reply(ctx, map[string]interface{}{
+		"capabilities": map[string]interface{}{
+			"textDocumentSync": map[string]interface{}{
+				"openClose": true,
+				"change":    2, // incremental
+				"save":      map[string]bool{"includeText": false},
+			},
+			"codeActionProvider": map[string]interface{}{
+				"codeActionKinds": []string{"quickfix", "source.fixAll", fixAllKind},
+			},
+			"hoverProvider": true,
+		},
+		"serverInfo": map[string]string{"name": "flaskguard", "version": Version},
+	}, nil)
+}
+
+func (s *Server) initialized(ctx context.Context, _ jsonrpc2.Replier, _ json.RawMessage) error {
+	s.enqueue(func() { s.indexWorkspace(ctx) })
+	return nil
+}
+
+func (s *Server) shutdown(ctx context.Context, reply jsonrpc2.Replier, _ json.RawMessage) error {
+	s.mu.Lock()
+	s.state = stateShutdown
+	s.mu.Unlock()
+	return reply(ctx, nil, nil)
+}
+
+// exit ends the session; Serve returns 0 if shutdown came first, else 1.
+func (s *Server) exit(context.Context) error {
+	s.exitOnce.Do(func() { close(s.exited) })
+	return nil
+}

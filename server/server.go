@@ -1,0 +1,112 @@
+// Package server is flaskguard's language server: the JSON-RPC connection,
+// lifecycle, document store, incremental sync, diagnostics publishing, code
+// actions and hover. One file per LSP area.
+//
+// Concurrency: the connection's reader calls handle for each message in
+// order. Everything that touches documents runs on one goroutine (the
+// document loop, see loop.go), in the order messages arrived; analysis
+// happens there too, after pending changes are applied, so the reader is
+// never blocked by analysis and a burst of edits is analysed once.
+package server
+
+import (
+	"context"
+	"io"
+	"sync"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.uber.org/zap"
+
+	"github.com/flaskguard/flaskguard/diagnostics"
+)
+
+// Version is reported in initialize's serverInfo.
+var Version = "dev"
+
+// Server is one LSP session.
+type Server struct {
+	log  *zap.Logger
+	conn jsonrpc2.Conn
+
+	mu          sync.Mutex
+	state       state
+	cancelled   map[string]bool // in-flight request ids → cancelled
+	clientCaps  clientCapabilities
+	exited      chan struct{}
+	exitOnce    sync.Once
+	initOptions settingsPayload
+
+	work chan func() // the document loop's queue
+	// Owned by the document loop:
+	docs     map[string]*document
+	engine   *diagnostics.Engine
+	project  *diagnostics.Project
+	roots        []string
+	projectDirty bool // workspace files changed on disk
+	settings diagnostics.Settings
+}
+
+type state int
+
+const (
+	stateNew state = iota
+	stateInitialized
+	stateShutdown
+)
+
+// Options configure a server.
+type Options struct {
+	Log *zap.Logger
+}
+
+// Serve runs an LSP session over r/w until the client exits or the input
+// ends, and returns the process exit code: 0 after shutdown then exit, 1
+// otherwise.
+func Serve(ctx context.Context, r io.Reader, w io.Writer, opts Options) int {
+	log := opts.Log
+	if log == nil {
+		log = zap.NewNop()
+	}
+	s := &Server{
+		log:       log,
+		cancelled: map[string]bool{},
+		exited:    make(chan struct{}),
+		work:      make(chan func(), 4096),
+		docs:      map[string]*document{},
+		project:   diagnostics.NewProject(),
+		settings:  diagnostics.DefaultSettings(),
+	}
+	s.engine = diagnostics.NewEngine(s.settings, log)
+	var closer io.Closer
+	if c, ok := r.(io.Closer); ok {
+		closer = c
+	}
+	s.conn = jsonrpc2.NewConn(newStream(r, w, closer, log))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	loopDone := make(chan struct{})
+	go func() { defer close(loopDone); s.loop(ctx) }()
+	s.conn.Go(ctx, s.handle)
+	select {
+	case <-s.conn.Done():
+		if err := s.conn.Err(); err != nil && err != io.EOF {
+			log.Info("connection closed", zap.Error(err))
+		}
+	case <-s.exited:
+	case <-ctx.Done():
+	}
+	cancel()
+	s.conn.Close()
+	<-loopDone
+	s.closeDocuments()
+	if s.getState() == stateShutdown {
+		return 0
+	}
+	return 1
+}
+
+func (s *Server) getState() state {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.state
+}

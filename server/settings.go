@@ -1,0 +1,110 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.uber.org/zap"
+
+	"github.com/flaskguard/flaskguard/diagnostics"
+)
+
+// settingsPayload is what editors send as initializationOptions and in
+// workspace/didChangeConfiguration (there under a "flaskguard" key). The
+// same keys are used by every integration in editors/.
+type settingsPayload struct {
+	Select               []string          `json:"select"`
+	Ignore               []string          `json:"ignore"`
+	Severity             map[string]string `json:"severity"`
+	LogLevel             string            `json:"logLevel"`
+	AssumeExternalConfig *bool             `json:"assumeExternalConfig"`
+}
+
+func parseSettings(raw json.RawMessage) (settingsPayload, error) {
+	var p settingsPayload
+	if len(raw) == 0 || string(raw) == "null" {
+		return p, nil
+	}
+	var wrapped struct {
+		Flaskguard *json.RawMessage `json:"flaskguard"`
+	}
+	if json.Unmarshal(raw, &wrapped) == nil && wrapped.Flaskguard != nil {
+		raw = *wrapped.Flaskguard
+	}
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return settingsPayload{}, fmt.Errorf("flaskguard settings: %w", err)
+	}
+	return p, nil
+}
+
+// toSettings validates a payload into engine settings.
+func (p settingsPayload) toSettings() (diagnostics.Settings, error) {
+	st := diagnostics.DefaultSettings()
+	st.Select = upper(p.Select)
+	st.Ignore = upper(p.Ignore)
+	if p.AssumeExternalConfig != nil {
+		st.AssumeExternalConfig = *p.AssumeExternalConfig
+	}
+	if len(p.Severity) > 0 {
+		st.Severity = map[string]diagnostics.Severity{}
+		for code, level := range p.Severity {
+			sev, err := diagnostics.ParseSeverity(level)
+			if err != nil {
+				return st, fmt.Errorf("severity of %s: %w", code, err)
+			}
+			st.Severity[strings.ToUpper(code)] = sev
+		}
+	}
+	return st, nil
+}
+
+func upper(xs []string) []string {
+	out := make([]string, 0, len(xs))
+	for _, x := range xs {
+		if x = strings.ToUpper(strings.TrimSpace(x)); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// applySettings runs on the document loop: new settings re-analyse everything.
+func (s *Server) applySettings(p settingsPayload) {
+	st, err := p.toSettings()
+	if err != nil {
+		s.log.Warn("invalid settings, keeping the previous ones", zap.Error(err))
+		s.showMessage(1, "flaskguard: "+err.Error())
+		return
+	}
+	s.settings = st
+	s.engine.Settings = st
+	for _, d := range s.docs {
+		d.cache = diagnostics.NewCache() // cached results were filtered by the old settings
+		d.dirty = true
+	}
+	s.projectDirty = true
+}
+
+func (s *Server) didChangeConfiguration(_ context.Context, _ jsonrpc2.Replier, params json.RawMessage) error {
+	var p struct {
+		Settings json.RawMessage `json:"settings"`
+	}
+	if err := decode(params, &p); err != nil {
+		return err
+	}
+	opts, err := parseSettings(p.Settings)
+	if err != nil {
+		s.showMessage(1, err.Error())
+		return err
+	}
+	s.enqueue(func() { s.applySettings(opts) })
+	return nil
+}
+
+// showMessage sends window/showMessage (1 error, 2 warning, 3 info).
+func (s *Server) showMessage(typ int, msg string) {
+	s.notify(context.Background(), "window/showMessage", map[string]interface{}{"type": typ, "message": msg})
+}

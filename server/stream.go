@@ -1,0 +1,193 @@
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.uber.org/zap"
+)
+
+// maxMessageSize bounds one message's body; larger ones are skipped and
+// answered with an error rather than read into memory.
+const maxMessageSize = 128 << 20
+
+// stream frames LSP messages like jsonrpc2.NewStream, but survives bad
+// input: jsonrpc2's own stream returns an error on a malformed header or
+// body and its connection then stops for good. Here a malformed message is
+// answered with a JSON-RPC error (id null, as the spec says when the id
+// cannot be read) and reading goes on with the next message.
+type stream struct {
+	in  *bufio.Reader
+	out io.Writer
+	rc  io.Closer
+	log *zap.Logger
+	mu  sync.Mutex // serialises writes: the conn's and our error replies
+}
+
+func newStream(r io.Reader, w io.Writer, c io.Closer, log *zap.Logger) *stream {
+	return &stream{in: bufio.NewReaderSize(r, 64<<10), out: w, rc: c, log: log}
+}
+
+// Read returns the next well-formed message. It fails only when the input
+// ends or breaks.
+func (s *stream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, 0, err
+		}
+		body, n, err := s.readFrame()
+		if err != nil {
+			if err == errSkip {
+				continue
+			}
+			return nil, n, err
+		}
+		msg, err := jsonrpc2.DecodeMessage(body)
+		if err != nil {
+			s.log.Warn("malformed message", zap.Error(err), zap.Int("bytes", len(body)))
+			code := jsonrpc2.ParseError
+			if json.Valid(body) {
+				code = jsonrpc2.InvalidRequest
+			}
+			s.replyError(ctx, idOf(body), jsonrpc2.NewError(code, err.Error()))
+			continue
+		}
+		return msg, n, nil
+	}
+}
+
+var errSkip = fmt.Errorf("skip")
+
+// readFrame reads headers and body. A frame with bad headers is reported
+// and skipped (errSkip); the input's end is io.EOF.
+func (s *stream) readFrame() ([]byte, int64, error) {
+	var total, length int64 = 0, -1
+	bad := ""
+	for {
+		line, err := s.in.ReadString('\n')
+		total += int64(len(line))
+		if err != nil {
+			if err == io.EOF && total > 0 {
+				s.log.Warn("input ended inside a message header")
+			}
+			return nil, total, err
+		}
+		line = strings.TrimSpace(line)
+		if line == "" {
+			if length < 0 && bad == "" {
+				continue // stray blank line between messages
+			}
+			break
+		}
+		name, value, ok := strings.Cut(line, ":")
+		if !ok {
+			bad = fmt.Sprintf("invalid header line %q", truncate(line, 80))
+			continue
+		}
+		if strings.EqualFold(strings.TrimSpace(name), "Content-Length") {
+			v, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
+			if err != nil || v <= 0 {
+				bad = fmt.Sprintf("invalid Content-Length %q", truncate(value, 40))
+				continue
+			}
+			length = v
+		}
+	}
+	if bad == "" && length < 0 {
+		bad = "missing Content-Length header"
+	}
+	if bad != "" {
+		s.log.Warn("skipping malformed message", zap.String("reason", bad))
+		s.replyError(context.Background(), nil, jsonrpc2.NewError(jsonrpc2.ParseError, bad))
+		return nil, total, errSkip
+	}
+	if length > maxMessageSize {
+		s.log.Warn("skipping oversized message", zap.Int64("bytes", length))
+		if _, err := io.CopyN(io.Discard, s.in, length); err != nil {
+			return nil, total, err
+		}
+		s.replyError(context.Background(), nil, jsonrpc2.NewError(jsonrpc2.InvalidRequest,
+			fmt.Sprintf("message of %d bytes exceeds the %d-byte limit", length, maxMessageSize)))
+		return nil, total + length, errSkip
+	}
+	body := make([]byte, length)
+	if _, err := io.ReadFull(s.in, body); err != nil {
+		s.log.Warn("input ended inside a message body", zap.Int64("want", length))
+		return nil, total, io.EOF
+	}
+	return body, total + length, nil
+}
+
+// Write frames msg.
+func (s *stream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error) {
+	data, err := json.Marshal(msg)
+	if err != nil {
+		return 0, fmt.Errorf("marshaling message: %w", err)
+	}
+	return s.writeRaw(data)
+}
+
+func (s *stream) writeRaw(data []byte) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "Content-Length: %d\r\n\r\n", len(data))
+	buf.Write(data)
+	n, err := s.out.Write(buf.Bytes())
+	return int64(n), err
+}
+
+// Close closes the input.
+func (s *stream) Close() error {
+	if s.rc != nil {
+		return s.rc.Close()
+	}
+	return nil
+}
+
+// replyError answers a message that never reached the connection.
+func (s *stream) replyError(_ context.Context, id json.RawMessage, e *jsonrpc2.Error) {
+	if id == nil {
+		id = json.RawMessage("null")
+	}
+	data, _ := json.Marshal(struct {
+		JSONRPC string          `json:"jsonrpc"`
+		ID      json.RawMessage `json:"id"`
+		Error   *jsonrpc2.Error `json:"error"`
+	}{"2.0", id, e})
+	if _, err := s.writeRaw(data); err != nil {
+		s.log.Warn("writing error reply", zap.Error(err))
+	}
+}
+
+// idOf digs a usable id out of a body that failed to decode, so that a
+// request with bad params still gets its error under its own id.
+func idOf(body []byte) json.RawMessage {
+	var probe struct {
+		ID     json.RawMessage `json:"id"`
+		Method *string         `json:"method"`
+	}
+	if json.Unmarshal(body, &probe) != nil || len(probe.ID) == 0 {
+		return nil
+	}
+	switch probe.ID[0] {
+	case '"', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return probe.ID
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "..."
+	}
+	return s
+}

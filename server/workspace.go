@@ -1,0 +1,172 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.uber.org/zap"
+
+	"github.com/flaskguard/flaskguard/diagnostics"
+	"github.com/flaskguard/flaskguard/diagnostics/syntax"
+	"github.com/flaskguard/flaskguard/diagnostics/walk"
+)
+
+// moduleOf names a file's module from the workspace folder holding it.
+func (s *Server) moduleOf(path string) string {
+	if path == "" {
+		return ""
+	}
+	best := ""
+	for _, r := range s.roots {
+		if rel, err := filepath.Rel(r, path); err == nil && !strings.HasPrefix(rel, "..") && len(r) > len(best) {
+			best = r
+		}
+	}
+	if best == "" {
+		best = filepath.Dir(path)
+	}
+	return diagnostics.ModuleName(best, path)
+}
+
+// indexWorkspace reads every Python file of the workspace folders into the
+// project (symbols only: trees are freed at once), so imports between
+// modules resolve and project rules see the whole app. Parsing runs on all
+// cores off the document loop; the results are put in on the loop.
+func (s *Server) indexWorkspace(ctx context.Context) {
+	roots := append([]string(nil), s.roots...)
+	if len(roots) == 0 {
+		return
+	}
+	go func() {
+		progress := s.beginProgress(ctx, "Indexing the workspace")
+		var inputs []diagnostics.Input
+		for _, root := range roots {
+			files, err := walk.Files([]string{root}, walk.Options{})
+			if err != nil {
+				s.log.Warn("indexing", zap.String("root", root), zap.Error(err))
+			}
+			for _, f := range files {
+				if diagnostics.ClassifyPath(f) != diagnostics.KindPython {
+					continue
+				}
+				inputs = append(inputs, diagnostics.Input{Path: f, Module: diagnostics.ModuleName(root, f)})
+			}
+		}
+		entries := indexFiles(inputs, s.engine, func(done, total int) {
+			progress.report(done, total)
+		})
+		s.enqueue(func() {
+			for _, e := range entries {
+				if s.isOpen(e.file.Path) {
+					continue // the buffer wins
+				}
+				s.project.Put(e.file, e.symbols)
+			}
+			s.projectDirty = true
+			s.log.Info("indexed workspace", zap.Int("files", len(entries)))
+		})
+		progress.end()
+	}()
+}
+
+type indexEntry struct {
+	file    *diagnostics.File
+	symbols *diagnostics.ModuleSymbols
+}
+
+// indexFiles reads and parses files in parallel into tree-less Files.
+func indexFiles(inputs []diagnostics.Input, engine *diagnostics.Engine, report func(done, total int)) []indexEntry {
+	out := make([]indexEntry, len(inputs))
+	done := make(chan struct{}, len(inputs))
+	go func() {
+		n := 0
+		for range done {
+			n++
+			if n%50 == 0 || n == len(inputs) {
+				report(n, len(inputs))
+			}
+		}
+	}()
+	diagnostics.Parallel(len(inputs), func(i int) {
+		defer func() { done <- struct{}{} }()
+		in := inputs[i]
+		src, err := os.ReadFile(in.Path)
+		if err != nil {
+			return
+		}
+		out[i] = loadFile(in.Path, in.Module, src, engine)
+	})
+	close(done)
+	kept := out[:0]
+	for _, e := range out {
+		if e.file != nil {
+			kept = append(kept, e)
+		}
+	}
+	return kept
+}
+
+// loadFile parses src, extracts symbols and frees the tree.
+func loadFile(path, module string, src []byte, engine *diagnostics.Engine) indexEntry {
+	tree := syntax.Parse(src)
+	defer tree.Close()
+	f := diagnostics.NewPythonFile(path, module, tree)
+	sym := engine.Symbols(f, diagnostics.Statements(tree), nil)
+	f.Tree = nil // freed below; project rules use the text and symbols
+	return indexEntry{file: f, symbols: sym}
+}
+
+func (s *Server) isOpen(path string) bool {
+	for _, d := range s.docs {
+		if d.path == path {
+			return true
+		}
+	}
+	return false
+}
+
+// forgetDocument puts the disk version back in the project when a buffer closes.
+func (s *Server) forgetDocument(d *document) {
+	s.project.Remove(d.file.Path)
+	if d.path != "" && d.kind == diagnostics.KindPython {
+		if src, err := os.ReadFile(d.path); err == nil {
+			e := loadFile(d.path, d.file.Module, src, s.engine)
+			s.project.Put(e.file, e.symbols)
+		}
+	}
+	s.projectDirty = true
+}
+
+type fileEvent struct {
+	URI  string `json:"uri"`
+	Type int    `json:"type"` // 1 created, 2 changed, 3 deleted
+}
+
+func (s *Server) didChangeWatchedFiles(_ context.Context, _ jsonrpc2.Replier, params json.RawMessage) error {
+	var p struct {
+		Changes []fileEvent `json:"changes"`
+	}
+	if err := decode(params, &p); err != nil {
+		return err
+	}
+	s.enqueue(func() {
+		for _, ch := range p.Changes {
+			path := uriToPath(ch.URI)
+			if path == "" || s.isOpen(path) || diagnostics.ClassifyPath(path) != diagnostics.KindPython {
+				continue
+			}
+			if ch.Type == 3 {
+				s.project.Remove(path)
+			} else if src, err := os.ReadFile(path); err == nil {
+				e := loadFile(path, s.moduleOf(path), src, s.engine)
+				s.project.Put(e.file, e.symbols)
+			}
+			s.projectDirty = true
+		}
+	})
+	return nil
+}

@@ -9,7 +9,6 @@
 
 import { test, before, after } from "node:test";
 import * as assert from "node:assert/strict";
-import * as cp from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -19,144 +18,21 @@ import {
   CodeAction,
   CodeActionRequest,
   Command,
-  createMessageConnection,
-  Diagnostic,
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
-  ExitNotification,
-  InitializeRequest,
-  InitializedNotification,
-  MessageConnection,
-  PublishDiagnosticsNotification,
-  PublishDiagnosticsParams,
-  ShutdownRequest,
-  StreamMessageReader,
-  StreamMessageWriter,
   TextEdit,
   WorkspaceEdit,
 } from "vscode-languageserver-protocol/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 
-import { SERVER_ARGS, didChangeConfigurationParams, findServer, getterFromObject, initializationOptions } from "../src/config";
-
-const FIXTURE_DIR = path.resolve(__dirname, "..", "..", "..", "testdata", "flask_debug");
-const TIMEOUT_MS = 10_000;
-
-function locateServer(): string | undefined {
-  try {
-    return findServer({ configuredPath: process.env.FLASKGUARD_PATH ?? "" }).path;
-  } catch (err) {
-    if (process.env.FLASKGUARD_REQUIRE_SERVER === "1" || process.env.FLASKGUARD_PATH) {
-      throw err;
-    }
-    return undefined;
-  }
-}
+import { didChangeConfigurationParams, getterFromObject, initializationOptions } from "../src/config";
+import { FIXTURE_DIR, Session, fg, locateServer } from "./lsp-session";
 
 const serverPath = locateServer();
 const skip = serverPath === undefined ? "no flaskguard binary (set FLASKGUARD_PATH or put it on PATH)" : false;
 
-/** One running server and the diagnostics it has published. */
-class Session {
-  readonly proc: cp.ChildProcess;
-  readonly conn: MessageConnection;
-  readonly stderr: string[] = [];
-  private published: PublishDiagnosticsParams[] = [];
-  private waiters: Array<() => void> = [];
-
-  constructor(bin: string, readonly root: string) {
-    this.proc = cp.spawn(bin, [...SERVER_ARGS], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
-    this.proc.stderr!.on("data", (d: Buffer) => this.stderr.push(d.toString()));
-    this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
-    this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
-      this.published.push(p);
-      for (const w of this.waiters.splice(0)) {
-        w();
-      }
-    });
-    // Answer server→client requests a real client would answer.
-    this.conn.onRequest("workspace/configuration", (params: { items: Array<{ section?: string }> }) =>
-      params.items.map(() => null),
-    );
-    this.conn.onRequest("client/registerCapability", () => null);
-    this.conn.onRequest("window/workDoneProgress/create", () => null);
-    this.conn.listen();
-  }
-
-  async initialize(settings: Record<string, unknown>): Promise<void> {
-    const rootUri = pathToFileURL(this.root).toString();
-    const result = await this.conn.sendRequest(InitializeRequest.type, {
-      processId: process.pid,
-      clientInfo: { name: "flaskguard-vscode-e2e" },
-      rootUri,
-      workspaceFolders: [{ uri: rootUri, name: path.basename(this.root) }],
-      initializationOptions: initializationOptions(getterFromObject(settings)),
-      capabilities: {
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false }, applyEdit: true },
-        textDocument: {
-          synchronization: { dynamicRegistration: false, didSave: true },
-          publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true },
-          codeAction: {
-            dynamicRegistration: false,
-            isPreferredSupport: true,
-            codeActionLiteralSupport: {
-              codeActionKind: { valueSet: ["", "quickfix", "refactor", "source", "source.fixAll", "source.organizeImports"] },
-            },
-          },
-        },
-        general: { positionEncodings: ["utf-16"] },
-      },
-    });
-    assert.ok(result.capabilities.codeActionProvider, "server must advertise codeActionProvider");
-    await this.conn.sendNotification(InitializedNotification.type, {});
-  }
-
-  /** Waits until a publishDiagnostics for uri satisfies pred; returns it. */
-  async waitFor(uri: string, pred: (p: PublishDiagnosticsParams) => boolean, what: string): Promise<PublishDiagnosticsParams> {
-    const deadline = Date.now() + TIMEOUT_MS;
-    let seen = 0;
-    for (;;) {
-      for (; seen < this.published.length; seen++) {
-        const p = this.published[seen];
-        if (p.uri === uri && pred(p)) {
-          return p;
-        }
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        const last = this.published.filter((p) => p.uri === uri).slice(-1)[0];
-        throw new Error(`timed out waiting for ${what}; last publish for ${uri}: ${JSON.stringify(last)}; stderr: ${this.stderr.join("").slice(-2000)}`);
-      }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
-  }
-
-  async close(): Promise<number | null> {
-    const exited = new Promise<number | null>((resolve) => this.proc.once("exit", (code) => resolve(code)));
-    try {
-      await this.conn.sendRequest(ShutdownRequest.type);
-      await this.conn.sendNotification(ExitNotification.type);
-    } catch {
-      // fall through to kill
-    }
-    const timer = setTimeout(() => this.proc.kill("SIGKILL"), 3000);
-    const code = await exited;
-    clearTimeout(timer);
-    this.conn.dispose();
-    return code;
-  }
-}
-
-function fg(diags: Diagnostic[], code: string): Diagnostic[] {
-  return diags.filter((d) => d.source === "flaskguard" && String(d.code) === code);
-}
+const init = (settings: Record<string, unknown>) => initializationOptions(getterFromObject(settings));
 
 function applyWorkspaceEdit(doc: TextDocument, edit: WorkspaceEdit): string {
   const edits: TextEdit[] = [];
@@ -195,7 +71,7 @@ test("e2e: open → FG401 → quick fix → apply → diagnostic gone", { skip, 
   const fx = fixture("quickfix");
   const s = new Session(serverPath!, fx.root);
   try {
-    await s.initialize({});
+    await s.initialize(init({}));
     await s.conn.sendNotification(DidOpenTextDocumentNotification.type, {
       textDocument: { uri: fx.uri, languageId: "python", version: 1, text: fx.text },
     });
@@ -240,7 +116,7 @@ test("e2e: \"Ignore FG401 for this line\" adds # noqa: FG401 and silences it", {
   const fx = fixture("noqa");
   const s = new Session(serverPath!, fx.root);
   try {
-    await s.initialize({});
+    await s.initialize(init({}));
     await s.conn.sendNotification(DidOpenTextDocumentNotification.type, {
       textDocument: { uri: fx.uri, languageId: "python", version: 1, text: fx.text },
     });
@@ -269,7 +145,7 @@ test("e2e: \"flaskguard: Fix All\" request (only source.fixAll.flaskguard) fixes
   const fx = fixture("fixall");
   const s = new Session(serverPath!, fx.root);
   try {
-    await s.initialize({});
+    await s.initialize(init({}));
     await s.conn.sendNotification(DidOpenTextDocumentNotification.type, {
       textDocument: { uri: fx.uri, languageId: "python", version: 1, text: fx.text },
     });
@@ -303,7 +179,7 @@ test("e2e: settings reach the server (initializationOptions ignore, then didChan
   const s = new Session(serverPath!, fx.root);
   try {
     // 1. ignore FG401 from the start: the file is published clean.
-    await s.initialize({ ignore: ["FG401"] });
+    await s.initialize(init({ ignore: ["FG401"] }));
     await s.conn.sendNotification(DidOpenTextDocumentNotification.type, {
       textDocument: { uri: fx.uri, languageId: "python", version: 1, text: fx.text },
     });

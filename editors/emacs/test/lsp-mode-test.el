@@ -96,8 +96,12 @@
       (error "FG401 not on line 5"))))
 
 (fg-check "lsp-execute-code-action applies \"Remove debug=True\""
-  (goto-char (point-min))
-  (forward-line 4)
+  ;; Point on the finding, as a user would put it (lsp-mode sends the
+  ;; diagnostics under point as the request's context).
+  (let ((start (gethash "start" (gethash "range" (car (fg-fg401))))))
+    (goto-char (point-min))
+    (forward-line (gethash "line" start))
+    (forward-char (1+ (gethash "character" start))))
   (let* ((actions (lsp-code-actions-at-point))
          (titles (mapcar (lambda (a) (lsp:code-action-title a)) actions))
          (fix (cl-find "Remove debug=True" actions :key #'lsp:code-action-title :test #'equal)))

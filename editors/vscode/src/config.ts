@@ -25,6 +25,13 @@ export const DEFAULT_LOG_LEVEL: LogLevel = "info";
 /** The command line that starts the server (after the binary). */
 export const SERVER_ARGS: readonly string[] = ["serve"];
 
+/** The arguments the extension starts the server with: SERVER_ARGS plus
+ *  `--log-level`, so the log level applies from the first message on (the
+ *  server reads its log level from the command line). */
+export function serverArgs(get: SettingGetter): string[] {
+  return [...SERVER_ARGS, "--log-level", logLevel(get("logLevel"))];
+}
+
 /** What the server is sent. Every key is optional: an absent key means the
  *  server's default. */
 export interface ServerOptions {
@@ -141,10 +148,10 @@ export function getterFromObject(obj: Record<string, unknown>): SettingGetter {
   };
 }
 
-/** Which changed settings matter: `restart` when the binary changes,
- *  `notify` when the server's options change. */
+/** Which changed settings matter: `restart` when the binary or its command
+ *  line (log level) changes, `notify` when the server's options change. */
 export function classifyChange(affects: (section: string) => boolean): "restart" | "notify" | "none" {
-  if (affects("flaskguard.path")) {
+  if (affects("flaskguard.path") || affects("flaskguard.logLevel")) {
     return "restart";
   }
   for (const key of SERVER_SETTING_KEYS) {

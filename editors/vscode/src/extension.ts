@@ -16,11 +16,11 @@ import {
 } from "vscode-languageclient/node";
 import {
   ServerNotFoundError,
-  SERVER_ARGS,
   classifyChange,
   didChangeConfigurationParams,
   findServer,
   initializationOptions,
+  serverArgs,
   toServerOptions,
 } from "./config";
 
@@ -68,7 +68,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
 
   const serverOptions: ExecutableOptions = {
     command: serverPath,
-    args: [...SERVER_ARGS],
+    args: serverArgs(settings()),
     options: { cwd: workspaceFolderPaths()[0] },
   };
 

@@ -16,6 +16,7 @@ import {
   findServer,
   getterFromObject,
   initializationOptions,
+  serverArgs,
   toServerOptions,
 } from "../src/config";
 
@@ -147,10 +148,11 @@ test("settings: invalid entries are dropped, codes normalised", () => {
   });
 });
 
-test("settings: classifyChange restarts on path, notifies on server keys, ignores the rest", () => {
+test("settings: classifyChange restarts on path and logLevel, notifies on the other server keys, ignores the rest", () => {
   const only = (key: string) => (section: string) => section === key || key.startsWith(section + ".");
   assert.equal(classifyChange(only("flaskguard.path")), "restart");
-  for (const key of SERVER_SETTING_KEYS) {
+  assert.equal(classifyChange(only("flaskguard.logLevel")), "restart");
+  for (const key of SERVER_SETTING_KEYS.filter((k) => k !== "logLevel")) {
     assert.equal(classifyChange(only(`flaskguard.${key}`)), "notify", key);
   }
   assert.equal(classifyChange(only("flaskguard.trace.server")), "none");
@@ -173,5 +175,8 @@ test("package.json: commands, activation events and the server command", () => {
     assert.ok(pkg.activationEvents.includes(ev), ev);
   }
   assert.deepEqual(SERVER_ARGS, ["serve"]);
+  assert.deepEqual(serverArgs(() => undefined), ["serve", "--log-level", "info"]);
+  assert.deepEqual(serverArgs(getterFromObject({ logLevel: "debug" })), ["serve", "--log-level", "debug"]);
+  assert.deepEqual(serverArgs(getterFromObject({ logLevel: "nonsense" })), ["serve", "--log-level", "info"]);
   assert.equal(pkg.main, "./dist/extension.js");
 });

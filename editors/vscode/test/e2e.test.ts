@@ -26,7 +26,7 @@ import {
 } from "vscode-languageserver-protocol/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 
-import { didChangeConfigurationParams, getterFromObject, initializationOptions } from "../src/config";
+import { didChangeConfigurationParams, getterFromObject, initializationOptions, serverArgs } from "../src/config";
 import { FIXTURE_DIR, Session, fg, locateServer } from "./lsp-session";
 
 const serverPath = locateServer();
@@ -69,7 +69,7 @@ function fixture(name: string): { root: string; file: string; uri: string; text:
 
 test("e2e: open → FG401 → quick fix → apply → diagnostic gone", { skip, timeout: 60_000 }, async () => {
   const fx = fixture("quickfix");
-  const s = new Session(serverPath!, fx.root);
+  const s = new Session(serverPath!, fx.root, { args: serverArgs(() => undefined) });
   try {
     await s.initialize(init({}));
     await s.conn.sendNotification(DidOpenTextDocumentNotification.type, {
@@ -114,7 +114,7 @@ test("e2e: open → FG401 → quick fix → apply → diagnostic gone", { skip, 
 
 test("e2e: \"Ignore FG401 for this line\" adds # noqa: FG401 and silences it", { skip, timeout: 60_000 }, async () => {
   const fx = fixture("noqa");
-  const s = new Session(serverPath!, fx.root);
+  const s = new Session(serverPath!, fx.root, { args: serverArgs(() => undefined) });
   try {
     await s.initialize(init({}));
     await s.conn.sendNotification(DidOpenTextDocumentNotification.type, {
@@ -143,7 +143,7 @@ test("e2e: \"Ignore FG401 for this line\" adds # noqa: FG401 and silences it", {
 
 test("e2e: \"flaskguard: Fix All\" request (only source.fixAll.flaskguard) fixes the file", { skip, timeout: 60_000 }, async () => {
   const fx = fixture("fixall");
-  const s = new Session(serverPath!, fx.root);
+  const s = new Session(serverPath!, fx.root, { args: serverArgs(() => undefined) });
   try {
     await s.initialize(init({}));
     await s.conn.sendNotification(DidOpenTextDocumentNotification.type, {
@@ -176,7 +176,7 @@ test("e2e: \"flaskguard: Fix All\" request (only source.fixAll.flaskguard) fixes
 
 test("e2e: settings reach the server (initializationOptions ignore, then didChangeConfiguration severity)", { skip, timeout: 60_000 }, async () => {
   const fx = fixture("settings");
-  const s = new Session(serverPath!, fx.root);
+  const s = new Session(serverPath!, fx.root, { args: serverArgs(() => undefined) });
   try {
     // 1. ignore FG401 from the start: the file is published clean.
     await s.initialize(init({ ignore: ["FG401"] }));

@@ -69,39 +69,92 @@ func PositionalArguments(args syntax.Node) []syntax.Node {
 	return out
 }
 
-// finalizeFix turns a fix's Imports into one edit that inserts the missing
-// import lines at the top of f (after the docstring, __future__ imports and
-// the leading block of imports), each import once.
-func finalizeFix(f *File, fx Fix) Fix {
-	if len(fx.Imports) == 0 || f.Tree == nil {
-		fx.Imports = nil
-		return fx
+// finalizeFix resolves a fix's symbolic parts against f's current tree:
+// Imports become one edit inserting the missing import lines at the top of
+// f (after the docstring, __future__ imports and the leading block of
+// imports), each import once; Inserts become edits after the statement
+// binding their name (see Insert). ok is false when an Insert has no place
+// in f, and then the fix must be dropped (it would be incomplete).
+func finalizeFix(f *File, fx Fix) (_ Fix, ok bool) {
+	if f.Tree == nil {
+		fx.Imports, fx.Inserts = nil, nil
+		return fx, true
 	}
-	missing := missingImports(f, fx.Imports)
-	fx.Imports = nil
-	if len(missing) == 0 {
-		return fx
-	}
+	var front []TextEdit
 	nl := f.Text.LineEnding()
-	var b strings.Builder
-	for _, imp := range missing {
-		b.WriteString(imp.String())
-		b.WriteString(nl)
+	if len(fx.Imports) > 0 {
+		if missing := missingImports(f, fx.Imports); len(missing) > 0 {
+			var b strings.Builder
+			for _, imp := range missing {
+				b.WriteString(imp.String())
+				b.WriteString(nl)
+			}
+			at := importInsertionOffset(f)
+			text := b.String()
+			if at == len(f.Text.Bytes) && at > 0 && f.Text.Bytes[at-1] != '\n' {
+				text = nl + text
+			}
+			front = append(front, TextEdit{Start: at, End: at, NewText: text})
+		}
 	}
-	at := importInsertionOffset(f)
-	text := b.String()
-	if at == len(f.Text.Bytes) && at > 0 && f.Text.Bytes[at-1] != '\n' {
-		text = nl + text
+	for _, ins := range fx.Inserts {
+		at, found := insertionAfterBinding(f, ins.After)
+		if !found {
+			return fx, false
+		}
+		text := strings.ReplaceAll(ins.Text, "\n", nl)
+		if at == len(f.Text.Bytes) && at > 0 && f.Text.Bytes[at-1] != '\n' {
+			text = nl + text
+		}
+		// After the import edit when both land on the same offset: the
+		// inserted code may use what the imports bring.
+		front = append(front, TextEdit{Start: at, End: at, NewText: text})
 	}
-	edits := append([]TextEdit{{Start: at, End: at, NewText: text}}, fx.Edits...)
-	fx.Edits = edits
-	return fx
+	fx.Imports, fx.Inserts = nil, nil
+	if len(front) > 0 {
+		fx.Edits = append(front, fx.Edits...)
+	}
+	return fx, true
+}
+
+// insertionAfterBinding is the start of the line after the first top-level
+// statement binding name, but not above the leading imports.
+func insertionAfterBinding(f *File, name string) (int, bool) {
+	for _, s := range Statements(f.Tree) {
+		facts := nameFacts(s)
+		bound := false
+		for _, b := range facts.Binds {
+			bound = bound || b.Name == name
+		}
+		for _, imp := range facts.Imports {
+			bound = bound || imp.Local == name
+		}
+		if bound {
+			at := f.Text.LineStart(f.Text.LineOf(s.End()) + 1)
+			if s.End() == len(f.Text.Bytes) {
+				at = len(f.Text.Bytes)
+			}
+			if min := importInsertionOffset(f); at < min {
+				at = min
+			}
+			return at, true
+		}
+	}
+	return 0, false
+}
+
+// nameFacts is ExtractFacts without the RuleFacts walk: imports and
+// bindings only, for finalising fixes outside the cache.
+func nameFacts(s syntax.Node) *StatementFacts {
+	f := &StatementFacts{}
+	f.statement(s)
+	return f
 }
 
 func missingImports(f *File, want []Import) []Import {
 	have := map[string]bool{}
 	for _, s := range Statements(f.Tree) {
-		for _, imp := range ExtractFacts(s).Imports {
+		for _, imp := range nameFacts(s).Imports {
 			if imp.Level == 0 {
 				have[imp.Local+"="+imp.Qualified] = true
 			}

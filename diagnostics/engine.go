@@ -242,9 +242,13 @@ func (e *Engine) Finish(f *File, fs []Finding) []Finding {
 			fd.Severity = sev
 		}
 		fd.Path = f.Path
-		for i := range fd.Fixes {
-			fd.Fixes[i] = finalizeFix(f, fd.Fixes[i])
+		fixes := fd.Fixes[:0]
+		for _, fx := range fd.Fixes {
+			if fx, ok := finalizeFix(f, fx); ok {
+				fixes = append(fixes, fx)
+			}
 		}
+		fd.Fixes = fixes
 		out = append(out, fd)
 	}
 	SortFindings(out)

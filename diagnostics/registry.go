@@ -4,6 +4,8 @@ import "sync"
 
 // builtinRules lists every rule flaskguard ships, one file each.
 var builtinRules = []*Rule{
+	FG301MarkupFromDynamicString,
+	FG302TemplateStringFromDynamicValue,
 	FG401DebugRun,
 	FG402DebugConfig,
 	FG403WerkzeugDebugger,

@@ -29,6 +29,7 @@ type ModuleSymbols struct {
 	Module  string
 	Imports map[string]string // local name → qualified name (relative imports made absolute)
 	Facts   []*StatementFacts
+	Rule    ModuleRuleFacts // the statements' RuleFacts merged (filefacts.go)
 }
 
 // NewModuleSymbols merges a module's statement facts in order.
@@ -39,6 +40,7 @@ func NewModuleSymbols(module string, isPackage bool, facts []*StatementFacts) *M
 			m.Imports[imp.Local] = absoluteImport(module, isPackage, imp)
 		}
 	}
+	m.Rule = mergeRuleFacts(m)
 	return m
 }
 
@@ -78,7 +80,11 @@ type Context struct {
 	Module  string
 	Imports map[string]string     // local name → qualified name
 	Kinds   map[string]SymbolKind // module-level or imported names that matter
-	fp      uint64
+	// Rule is what statement rules need to know about the rest of the file
+	// (and, when the resolver is a Project, the project): Limiters, default
+	// rate limits, string constants (filefacts.go). Part of the fingerprint.
+	Rule RuleContext
+	fp   uint64
 }
 
 // Fingerprint identifies the context's content.
@@ -138,6 +144,7 @@ func BuildContext(m *ModuleSymbols, res Resolver) *Context {
 			ctx.Kinds[name] = k
 		}
 	}
+	ctx.Rule = buildRuleContext(m, res)
 	ctx.fp = fingerprint(ctx)
 	return ctx
 }
@@ -265,6 +272,7 @@ func fingerprint(c *Context) uint64 {
 	for k, v := range c.Kinds {
 		keys = append(keys, "k"+k+"="+string(rune('0'+v)))
 	}
+	keys = append(keys, c.Rule.keys()...)
 	sort.Strings(keys)
 	h.Write([]byte(c.Module))
 	for _, k := range keys {

@@ -107,6 +107,23 @@ type Fix struct {
 	// Imports the fix needs, added once at the top of the edited file when
 	// the finding is finalised (see Finalize).
 	Imports []Import
+	// Inserts are edits placed by name rather than by offset, resolved like
+	// Imports when the finding is finalised: a statement rule's findings are
+	// cached with offsets relative to their statement, so an edit elsewhere
+	// in the file (the Limiter setup after the app's creation) is described
+	// symbolically. A fix whose Insert cannot be placed is dropped.
+	Inserts []Insert
+}
+
+// Insert is text a fix adds on the line after the top-level statement that
+// binds the module-level name After (an assignment or an import, inside a
+// top-level if/try too), e.g. After "app" puts
+// "limiter = Limiter(get_remote_address, app=app)" below
+// "app = Flask(__name__)". It never goes above the file's leading imports,
+// where the fix's own Imports are added.
+type Insert struct {
+	After string // module-level name
+	Text  string // whole lines, "\n"-terminated; written with the file's line ending
 }
 
 // TextEdit replaces [Start, End) of Path (empty Path: the finding's file).

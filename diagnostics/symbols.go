@@ -15,6 +15,7 @@ import (
 type ValueRef struct {
 	Call   bool   // the expression calls Target
 	Target string // dotted name as written ("flask.Flask", "create_app"); "" when not a name
+	Str    bool   // a plain string literal (no interpolation): a constant
 }
 
 // StatementFacts is what one top-level statement contributes to its module's symbols.
@@ -23,6 +24,9 @@ type StatementFacts struct {
 	Binds   []BindFact
 	Funcs   []FuncFact
 	Classes []ClassFact
+	// Rule holds file-wide facts some statement rules need (rate limiting,
+	// upload config), gathered from the whole statement; see filefacts.go.
+	Rule RuleFacts
 }
 
 // ImportFact binds Local to the qualified name Qualified. Level counts the
@@ -57,6 +61,7 @@ type ClassFact struct {
 func ExtractFacts(stmt syntax.Node) *StatementFacts {
 	f := &StatementFacts{}
 	f.statement(stmt)
+	f.Rule = extractRuleFacts(stmt)
 	return f
 }
 
@@ -160,6 +165,9 @@ func RefOf(e syntax.Node) ValueRef {
 		return ValueRef{Target: DottedName(e)}
 	case "parenthesized_expression":
 		return RefOf(e.NamedChild(0))
+	case "string", "concatenated_string":
+		_, ok := StringValue(e)
+		return ValueRef{Str: ok}
 	}
 	return ValueRef{}
 }

@@ -26,20 +26,20 @@ import (
 // closures: a name a nested function does not bind is looked up in the
 // enclosing one.
 
-type bindingKind int
+type flowBindKind int
 
 const (
-	bindAssign  bindingKind = iota // name = value, name := value
-	bindAugment                    // name op= value: combines with the earlier bindings
-	bindUnpack                     // a, b = value: element Index of Count
-	bindLoop                       // for name in value (Index/Count when the target is a tuple)
-	bindParam                      // a parameter; Value is its annotation (may be null)
-	bindOther                      // with/except/import/def/class/global...: unknown
+	bindAssign  flowBindKind = iota // name = value, name := value
+	bindAugment                     // name op= value: combines with the earlier bindings
+	bindUnpack                      // a, b = value: element Index of Count
+	bindLoop                        // for name in value (Index/Count when the target is a tuple)
+	bindParam                       // a parameter; Value is its annotation (may be null)
+	bindOther                       // with/except/import/def/class/global...: unknown
 )
 
 // binding is one way a name gets its value.
-type binding struct {
-	Kind  bindingKind
+type flowBinding struct {
+	Kind  flowBindKind
 	Value syntax.Node // the assigned expression, the loop's iterable, or the annotation
 	Index int         // element of a tuple target; -1 when the target is the name itself
 	Count int         // elements in the tuple target
@@ -48,7 +48,7 @@ type binding struct {
 // reachingBindings returns the bindings of identifier id's name that may
 // give it its value at id. local is false when the name is not bound in an
 // enclosing function (module level, builtins, globals): the Context decides.
-func reachingBindings(id syntax.Node) (bs []binding, local bool) {
+func reachingBindings(id syntax.Node) (bs []flowBinding, local bool) {
 	name := id.Text()
 	for scope := id.Parent(); !scope.IsNull(); scope = scope.Parent() {
 		switch scope.Kind() {
@@ -58,7 +58,7 @@ func reachingBindings(id syntax.Node) (bs []binding, local bool) {
 					continue
 				}
 				if idx, count, ok := targetIndex(c.Field("left"), name); ok {
-					return []binding{{Kind: bindLoop, Value: c.Field("right"), Index: idx, Count: count}}, true
+					return []flowBinding{{Kind: bindLoop, Value: c.Field("right"), Index: idx, Count: count}}, true
 				}
 			}
 		case "class_definition", "module":
@@ -66,7 +66,7 @@ func reachingBindings(id syntax.Node) (bs []binding, local bool) {
 		case "lambda":
 			for _, p := range scope.Field("parameters").NamedChildren() {
 				if paramName(p) == name {
-					return []binding{{Kind: bindParam}}, true
+					return []flowBinding{{Kind: bindParam}}, true
 				}
 			}
 		case "function_definition":
@@ -82,14 +82,14 @@ func reachingBindings(id syntax.Node) (bs []binding, local bool) {
 }
 
 // functionBindings collects the bindings of name in fn before use.
-func functionBindings(fn, use syntax.Node, name string) (bs []binding, bound, global bool) {
+func functionBindings(fn, use syntax.Node, name string) (bs []flowBinding, bound, global bool) {
 	for _, p := range fn.Field("parameters").NamedChildren() {
 		if paramName(p) == name {
-			bs, bound = []binding{{Kind: bindParam, Value: p.Field("type")}}, true
+			bs, bound = []flowBinding{{Kind: bindParam, Value: p.Field("type")}}, true
 		}
 	}
 	body := fn.Field("body")
-	add := func(site syntax.Node, b binding) {
+	add := func(site syntax.Node, b flowBinding) {
 		bound = true
 		// A binding whose block encloses the use runs before it on every
 		// path: it replaces what came before. Augmented ones combine.
@@ -105,7 +105,7 @@ func functionBindings(fn, use syntax.Node, name string) (bs []binding, bound, gl
 		switch n.Kind() {
 		case "function_definition", "class_definition":
 			if n.Field("name").Text() == name {
-				add(n, binding{Kind: bindOther, Index: -1})
+				add(n, flowBinding{Kind: bindOther, Index: -1})
 			}
 			return false
 		case "lambda", "list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression":
@@ -133,29 +133,29 @@ func functionBindings(fn, use syntax.Node, name string) (bs []binding, bound, gl
 			}
 			if left.Kind() == "identifier" {
 				if left.Text() == name {
-					add(n, binding{Kind: bindAssign, Value: right, Index: -1})
+					add(n, flowBinding{Kind: bindAssign, Value: right, Index: -1})
 				}
 			} else if idx, count, ok := targetIndex(left, name); ok {
-				add(n, binding{Kind: bindUnpack, Value: right, Index: idx, Count: count})
+				add(n, flowBinding{Kind: bindUnpack, Value: right, Index: idx, Count: count})
 			}
 		case "augmented_assignment":
 			if !within(use, n) && n.Field("left").Kind() == "identifier" && n.Field("left").Text() == name {
-				add(n, binding{Kind: bindAugment, Value: n.Field("right"), Index: -1})
+				add(n, flowBinding{Kind: bindAugment, Value: n.Field("right"), Index: -1})
 			}
 		case "named_expression":
 			if !within(use, n) && n.Field("name").Text() == name {
-				add(n, binding{Kind: bindAssign, Value: n.Field("value"), Index: -1})
+				add(n, flowBinding{Kind: bindAssign, Value: n.Field("value"), Index: -1})
 			}
 		case "for_statement":
 			if within(use, n.Field("right")) {
 				return true
 			}
 			if idx, count, ok := targetIndex(n.Field("left"), name); ok {
-				add(n, binding{Kind: bindLoop, Value: n.Field("right"), Index: idx, Count: count})
+				add(n, flowBinding{Kind: bindLoop, Value: n.Field("right"), Index: idx, Count: count})
 			}
 		case "as_pattern_target", "import_statement", "import_from_statement":
 			if containsName(n, name) && !within(use, n) {
-				add(n, binding{Kind: bindOther, Index: -1})
+				add(n, flowBinding{Kind: bindOther, Index: -1})
 			}
 		}
 		return true
@@ -349,7 +349,7 @@ func (fl *flow) static(e syntax.Node) bool {
 	return false
 }
 
-func (fl *flow) staticBinding(b binding) bool {
+func (fl *flow) staticBinding(b flowBinding) bool {
 	switch b.Kind {
 	case bindAssign, bindAugment:
 		return fl.static(b.Value)
@@ -678,7 +678,7 @@ var splitMethods = map[string]bool{"split": true, "rsplit": true, "partition": t
 
 // unpackSources follows "stem, ext = os.path.splitext(name)" and
 // "base, ext = name.rsplit('.', 1)": the extension carries no path.
-func (fl *flow) unpackSources(b binding, emit func(syntax.Node)) {
+func (fl *flow) unpackSources(b flowBinding, emit func(syntax.Node)) {
 	v := b.Value
 	if el, ok := element(v, b.Index); ok && b.Index >= 0 {
 		fl.sources(el, emit)

@@ -6,6 +6,7 @@ import "sync"
 var builtinRules = []*Rule{
 	FG301MarkupFromDynamicString,
 	FG302TemplateStringFromDynamicValue,
+	FG303AutoescapeDisabled,
 	FG401DebugRun,
 	FG402DebugConfig,
 	FG403WerkzeugDebugger,

@@ -822,3 +822,40 @@ func ChecksExtension(scope syntax.Node) bool {
 	})
 	return found
 }
+
+// UsesFilename reports whether e derives from an upload's .filename in
+// any way, sanitised or not (secure_filename keeps the extension): through
+// names bound in the function and into every call's arguments. A path
+// that never looks at the file name ("uuid4().hex + '.png'") does not.
+func UsesFilename(ctx *Context, e syntax.Node) bool {
+	fl := &flow{ctx: ctx}
+	return fl.usesFilename(e)
+}
+
+func (fl *flow) usesFilename(e syntax.Node) bool {
+	if e.IsNull() || !fl.enter() {
+		return false
+	}
+	defer fl.leave()
+	found := false
+	e.Walk(func(n syntax.Node) bool {
+		if found {
+			return false
+		}
+		switch n.Kind() {
+		case "attribute":
+			if n.Field("attribute").Text() == "filename" && fl.upload(n.Field("object")) {
+				found = true
+			}
+		case "identifier":
+			bs, _ := reachingBindings(n)
+			for _, b := range bs {
+				if b.Kind <= bindLoop && fl.usesFilename(b.Value) {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}

@@ -10,6 +10,8 @@ var builtinRules = []*Rule{
 	FG401DebugRun,
 	FG402DebugConfig,
 	FG403WerkzeugDebugger,
+	FG601UploadFilenameNotSanitized,
+	FG603UploadExtensionNotChecked,
 	FG802RunOnAllInterfaces,
 }
 

@@ -39,7 +39,7 @@ func (s *Server) handle(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc
 	}
 
 	if call, ok := req.(*jsonrpc2.Call); ok {
-		id := fmt.Sprint(call.ID())
+		id := fmt.Sprintf("%q", call.ID()) // unambiguous: #7 vs "7"
 		reply = s.cancellable(id, reply)
 	}
 	h, known := handlers[method]
@@ -131,8 +131,8 @@ func (s *Server) cancelRequest(_ context.Context, _ jsonrpc2.Replier, params jso
 		return err
 	}
 	s.mu.Lock()
-	if _, inFlight := s.cancelled[fmt.Sprint(id)]; inFlight {
-		s.cancelled[fmt.Sprint(id)] = true
+	if _, inFlight := s.cancelled[fmt.Sprintf("%q", id)]; inFlight {
+		s.cancelled[fmt.Sprintf("%q", id)] = true
 	}
 	s.mu.Unlock()
 	return nil

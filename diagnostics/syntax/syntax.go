@@ -80,7 +80,12 @@ func ParseCtx(ctx context.Context, src []byte) *Tree {
 func parse(ctx context.Context, text *source.Text, old *ts.Tree) *Tree {
 	p := getParser()
 	defer putParser(p)
-	t := p.ParseCtx(ctx, text.Bytes, old)
+	var t *ts.Tree
+	if ctx.Done() == nil {
+		t = parseString(p, text.Bytes, old)
+	} else {
+		t = p.ParseCtx(ctx, text.Bytes, old)
+	}
 	if t == nil {
 		return nil
 	}
@@ -153,5 +158,59 @@ func (t *Tree) Text() *source.Text { return t.text }
 // Src is the source bytes.
 func (t *Tree) Src() []byte { return t.text.Bytes }
 
-// Root is the module node.
-func (t *Tree) Root() Node { return wrap(t.t.RootNode(), t.text.Bytes) }
+// Root is the module node (the whole tree is copied on first use).
+func (t *Tree) Root() Node { return Node{t: newSubtree(t.t.RootNode(), t.text.Bytes)} }
+
+// TopLevel lists the module's children, each copied out of tree-sitter
+// only when read beyond its kind and range.
+func (t *Tree) TopLevel() []Node {
+	kids := children(t.t.RootNode())
+	out := make([]Node, len(kids))
+	for i := range kids {
+		out[i] = Node{t: newSubtree(&kids[i], t.text.Bytes)}
+	}
+	return out
+}
+
+// HasError reports a syntax error anywhere in the tree.
+func (t *Tree) HasError() bool { return t.t.RootNode().HasError() }
+
+var (
+	kindNames []string
+	fieldIDs  = map[string]uint16{}
+	fieldMu   sync.Mutex
+)
+
+func init() {
+	n := int(language.NodeKindCount())
+	kindNames = make([]string, n)
+	for i := 0; i < n; i++ {
+		kindNames[i] = language.NodeKindForId(uint16(i))
+	}
+	for _, f := range []string{"name", "alias", "module_name", "left", "right", "value", "function", "arguments",
+		"object", "attribute", "body", "parameters", "superclasses", "definition", "subscript", "key",
+		"condition", "consequence", "alternative", "type", "return_type", "operator", "argument"} {
+		fieldIDs[f] = language.FieldIdForName(f)
+	}
+}
+
+func kindName(id uint16) string {
+	if int(id) < len(kindNames) {
+		return kindNames[id]
+	}
+	if id == 0xFFFF {
+		return "ERROR"
+	}
+	return language.NodeKindForId(id)
+}
+
+// fieldID looks up a field name; the common ones are preloaded so the map
+// is read-only on hot paths.
+func fieldID(name string) uint16 {
+	if id, ok := fieldIDs[name]; ok {
+		return id
+	}
+	fieldMu.Lock()
+	defer fieldMu.Unlock()
+	return language.FieldIdForName(name)
+}

@@ -1,0 +1,201 @@
+package syntax
+
+/*
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+void ts_set_allocator(void *(*)(size_t), void *(*)(size_t, size_t), void *(*)(void *, size_t), void (*)(void *));
+
+// go-tree-sitter routes every tree-sitter allocation through a cgo
+// callback into Go (which then calls C malloc). Point the library at libc
+// directly: same allocator underneath, so memory allocated before the
+// switch is freed correctly, without a Go round trip per malloc.
+static void fg_use_libc_allocator(void) { ts_set_allocator(malloc, calloc, realloc, free); }
+
+// Declarations of the tree-sitter C API (v0.25 layouts) that
+// github.com/tree-sitter/go-tree-sitter compiles and links into the binary.
+typedef struct TSTree TSTree;
+typedef struct TSParser TSParser;
+TSTree *ts_parser_parse_string(TSParser *self, const TSTree *old_tree, const char *string, uint32_t length);
+typedef struct { uint32_t context[4]; const void *id; const TSTree *tree; } TSNode;
+typedef struct { const void *tree; const void *id; uint32_t context[3]; } TSTreeCursor;
+uint16_t ts_node_symbol(TSNode);
+bool ts_node_is_named(TSNode);
+bool ts_node_is_missing(TSNode);
+bool ts_node_is_extra(TSNode);
+bool ts_node_has_error(TSNode);
+bool ts_node_is_error(TSNode);
+uint32_t ts_node_start_byte(TSNode);
+uint32_t ts_node_end_byte(TSNode);
+uint32_t ts_node_descendant_count(TSNode);
+TSTreeCursor ts_tree_cursor_new(TSNode);
+void ts_tree_cursor_delete(TSTreeCursor *);
+bool ts_tree_cursor_goto_first_child(TSTreeCursor *);
+bool ts_tree_cursor_goto_next_sibling(TSTreeCursor *);
+bool ts_tree_cursor_goto_parent(TSTreeCursor *);
+TSNode ts_tree_cursor_current_node(const TSTreeCursor *);
+uint16_t ts_tree_cursor_current_field_id(const TSTreeCursor *);
+
+typedef struct {
+	uint32_t start, end;
+	int32_t parent, next;
+	uint16_t kind, field;
+	uint8_t flags;
+} fg_node;
+
+enum { FG_NAMED = 1, FG_MISSING = 2, FG_EXTRA = 4, FG_HAS_ERROR = 8, FG_ERROR = 16 };
+
+// fg_flatten writes the subtree of n in pre-order into out (cap entries)
+// with parent and next-sibling links, in one call: walking a tree through
+// cgo costs several calls per node, this costs one per subtree.
+static int fg_flatten(TSNode n, fg_node *out, int cap) {
+	TSTreeCursor c = ts_tree_cursor_new(n);
+	int count = 0, depth = 0;
+	int32_t stack[4096]; // index of the last node seen at each depth
+	int32_t parents[4096];
+	parents[0] = -1;
+	for (;;) {
+		TSNode cur = ts_tree_cursor_current_node(&c);
+		if (count >= cap) break;
+		fg_node *f = &out[count];
+		f->start = ts_node_start_byte(cur);
+		f->end = ts_node_end_byte(cur);
+		f->parent = depth < 4096 ? parents[depth] : -1;
+		f->next = -1;
+		f->kind = ts_node_symbol(cur);
+		f->field = ts_tree_cursor_current_field_id(&c);
+		f->flags = (ts_node_is_named(cur) ? FG_NAMED : 0) | (ts_node_is_missing(cur) ? FG_MISSING : 0) |
+			(ts_node_is_extra(cur) ? FG_EXTRA : 0) | (ts_node_has_error(cur) ? FG_HAS_ERROR : 0) |
+			(ts_node_is_error(cur) ? FG_ERROR : 0);
+		if (depth < 4096) stack[depth] = count;
+		count++;
+		if (depth + 1 < 4096 && ts_tree_cursor_goto_first_child(&c)) {
+			depth++;
+			parents[depth] = count - 1;
+			stack[depth] = -1;
+			continue;
+		}
+		for (;;) {
+			if (depth == 0) { ts_tree_cursor_delete(&c); return count; }
+			if (ts_tree_cursor_goto_next_sibling(&c)) {
+				out[stack[depth]].next = count;
+				break;
+			}
+			ts_tree_cursor_goto_parent(&c);
+			depth--;
+		}
+	}
+	ts_tree_cursor_delete(&c);
+	return count;
+}
+
+// fg_children writes n's children (named or not) into out.
+static int fg_children(TSNode n, TSNode *out, int cap) {
+	TSTreeCursor c = ts_tree_cursor_new(n);
+	int count = 0;
+	if (ts_tree_cursor_goto_first_child(&c)) {
+		do {
+			if (count >= cap) break;
+			out[count++] = ts_tree_cursor_current_node(&c);
+		} while (ts_tree_cursor_goto_next_sibling(&c));
+	}
+	ts_tree_cursor_delete(&c);
+	return count;
+}
+
+static uint32_t fg_child_count(TSNode n) {
+	TSTreeCursor c = ts_tree_cursor_new(n);
+	uint32_t count = 0;
+	if (ts_tree_cursor_goto_first_child(&c)) {
+		do { count++; } while (ts_tree_cursor_goto_next_sibling(&c));
+	}
+	ts_tree_cursor_delete(&c);
+	return count;
+}
+*/
+import "C"
+
+import (
+	"unsafe"
+
+	ts "github.com/tree-sitter/go-tree-sitter"
+)
+
+const (
+	flagNamed    = 1
+	flagMissing  = 2
+	flagExtra    = 4
+	flagHasError = 8
+	flagError    = 16
+)
+
+// flatNode mirrors fg_node.
+type flatNode struct {
+	start, end   uint32
+	parent, next int32
+	kind, field  uint16
+	flags        uint8
+}
+
+func init() {
+	C.fg_use_libc_allocator()
+	if unsafe.Sizeof(flatNode{}) != unsafe.Sizeof(C.fg_node{}) {
+		panic("syntax: flatNode does not match fg_node")
+	}
+	if unsafe.Sizeof(ts.Parser{}) != unsafe.Sizeof(uintptr(0)) || unsafe.Sizeof(ts.Tree{}) != unsafe.Sizeof(uintptr(0)) {
+		panic("syntax: go-tree-sitter Parser/Tree layout changed")
+	}
+	if unsafe.Sizeof(ts.Node{}) != unsafe.Sizeof(C.TSNode{}) {
+		panic("syntax: TSNode layout changed in go-tree-sitter")
+	}
+}
+
+// parseString parses src with tree-sitter's string input: the binding's
+// Parse reads through a Go callback, a cgo call back into Go per chunk.
+// Parser and Tree are single-pointer structs in go-tree-sitter v0.25 (the
+// init check below guards that).
+func parseString(p *ts.Parser, src []byte, old *ts.Tree) *ts.Tree {
+	parser := *(**C.TSParser)(unsafe.Pointer(p))
+	var oldC *C.TSTree
+	if old != nil {
+		oldC = *(**C.TSTree)(unsafe.Pointer(old))
+	}
+	var ptr *C.char
+	if len(src) > 0 {
+		ptr = (*C.char)(unsafe.Pointer(&src[0]))
+	}
+	t := C.ts_parser_parse_string(parser, oldC, ptr, C.uint32_t(len(src)))
+	if t == nil {
+		return nil
+	}
+	out := new(ts.Tree)
+	*(**C.TSTree)(unsafe.Pointer(out)) = t
+	return out
+}
+
+func cnode(n *ts.Node) C.TSNode { return *(*C.TSNode)(unsafe.Pointer(n)) }
+
+// flatten copies the subtree of n into Go memory.
+func flatten(n *ts.Node) []flatNode {
+	c := cnode(n)
+	count := int(C.ts_node_descendant_count(c))
+	out := make([]flatNode, count)
+	if count == 0 {
+		return out
+	}
+	got := int(C.fg_flatten(c, (*C.fg_node)(unsafe.Pointer(&out[0])), C.int(count)))
+	return out[:got]
+}
+
+// children lists n's children as binding nodes in one call.
+func children(n *ts.Node) []ts.Node {
+	c := cnode(n)
+	count := int(C.fg_child_count(c))
+	if count == 0 {
+		return nil
+	}
+	out := make([]ts.Node, count)
+	got := int(C.fg_children(c, (*C.TSNode)(unsafe.Pointer(&out[0])), C.int(count)))
+	return out[:got]
+}

@@ -181,3 +181,23 @@ func TestChecksExtension(t *testing.T) {
 		tree.Close()
 	}
 }
+
+func TestUsesFilename(t *testing.T) {
+	const head = "import os\nfrom flask import request\nfrom werkzeug.utils import secure_filename\ndef v():\n    f = request.files['f']\n"
+	cases := []struct {
+		body string
+		want bool
+	}{
+		{"    probe(os.path.join('up', secure_filename(f.filename)))", true},
+		{"    name = secure_filename(f.filename)\n    probe('up/' + name)", true},
+		{"    ext = os.path.splitext(f.filename)[1]\n    probe('up/x' + ext)", true},
+		{"    probe(os.path.join('up', uuid4().hex + '.png'))", false},
+		{"    probe(os.path.join('up', request.form['name']))", false},
+	}
+	for _, c := range cases {
+		ctx, args := probe(t, head+c.body+"\n")
+		if got := UsesFilename(ctx, args[0]); got != c.want {
+			t.Errorf("UsesFilename = %v, want %v for:\n%s", got, c.want, c.body)
+		}
+	}
+}

@@ -10,6 +10,7 @@ var builtinRules = []*Rule{
 	FG401DebugRun,
 	FG402DebugConfig,
 	FG403WerkzeugDebugger,
+	FG501AuthViewNotRateLimited,
 	FG601UploadFilenameNotSanitized,
 	FG603UploadExtensionNotChecked,
 	FG802RunOnAllInterfaces,

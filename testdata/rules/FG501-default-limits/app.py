@@ -1,0 +1,20 @@
+"""Default limits in another file of the project apply to every view."""
+from flask import Flask
+
+from .extensions import limiter
+from .views import bp
+
+app = Flask(__name__)
+limiter.init_app(app)
+app.register_blueprint(bp)
+
+
+@app.post("/login")
+def login():
+    return "limited by default_limits"
+
+
+@app.post("/token")  # want "FG501"
+@limiter.exempt
+def token():
+    return "exempt from the default limits"

@@ -48,7 +48,9 @@ type fixtureFile struct {
 func loadProject(t *testing.T, dir string) []fixtureFile {
 	var files []fixtureFile
 	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() || diagnostics.ClassifyPath(p) == diagnostics.KindNone {
+		// Golden files are expected output, not part of the project (".env.golden"
+		// would otherwise classify as an env file).
+		if err != nil || info.IsDir() || strings.HasSuffix(p, ".golden") || diagnostics.ClassifyPath(p) == diagnostics.KindNone {
 			return err
 		}
 		src, err := os.ReadFile(p)

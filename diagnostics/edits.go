@@ -154,6 +154,11 @@ func nameFacts(s syntax.Node) *StatementFacts {
 func missingImports(f *File, want []Import) []Import {
 	have := map[string]bool{}
 	for _, s := range Statements(f.Tree) {
+		if k := s.Kind(); k != "import_statement" && k != "import_from_statement" {
+			// Only plain top-level imports count: reading every statement
+			// would copy the whole file out of tree-sitter on each keystroke.
+			continue
+		}
 		for _, imp := range nameFacts(s).Imports {
 			if imp.Level == 0 {
 				have[imp.Local+"="+imp.Qualified] = true

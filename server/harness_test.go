@@ -11,6 +11,7 @@ import (
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 )
 
@@ -18,7 +19,7 @@ import (
 // byte stream with real Content-Length framing, and records every
 // notification the server sends.
 type client struct {
-	t       *testing.T
+	t       testing.TB
 	conn    jsonrpc2.Conn
 	toSrv   *io.PipeWriter // raw access for malformed input
 	mu      sync.Mutex
@@ -29,14 +30,18 @@ type client struct {
 	version map[string]int32
 }
 
-func newClient(t *testing.T) *client {
+func newClient(t testing.TB) *client {
 	t.Helper()
 	srvIn, cliOut := io.Pipe()
 	cliIn, srvOut := io.Pipe()
 	c := &client{t: t, toSrv: cliOut, diags: map[string][]protocol.PublishDiagnosticsParams{},
 		changed: make(chan struct{}, 1), exit: make(chan int, 1), version: map[string]int32{}}
 	go func() {
-		code := Serve(context.Background(), srvIn, srvOut, Options{Log: zaptest.NewLogger(t)})
+		log := zap.NewNop()
+		if _, isTest := t.(*testing.T); isTest {
+			log = zaptest.NewLogger(t)
+		}
+		code := Serve(context.Background(), srvIn, srvOut, Options{Log: log})
 		srvOut.Close()
 		c.exit <- code
 	}()
@@ -90,8 +95,14 @@ func (c *client) notify(method string, params interface{}) {
 	}
 }
 
+// initialize starts the session. nil options select the debug and
+// deployment rules (FG4xx, FG8xx) that the server tests are written
+// against, so that project rules about missing settings stay out of them.
 func (c *client) initialize(opts interface{}) {
 	c.t.Helper()
+	if opts == nil {
+		opts = map[string]interface{}{"select": []string{"FG4", "FG8"}}
+	}
 	var res map[string]interface{}
 	if err := c.call("initialize", map[string]interface{}{
 		"processId": nil, "rootUri": nil, "capabilities": map[string]interface{}{},

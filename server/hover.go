@@ -52,4 +52,3 @@ func (s *Server) hover(ctx context.Context, reply jsonrpc2.Replier, params json.
 	})
 	return nil
 }
-

@@ -25,8 +25,9 @@ var Version = "dev"
 
 // Server is one LSP session.
 type Server struct {
-	log  *zap.Logger
-	conn jsonrpc2.Conn
+	log      *zap.Logger
+	logLevel *zap.AtomicLevel
+	conn     jsonrpc2.Conn
 
 	mu          sync.Mutex
 	state       state
@@ -38,12 +39,12 @@ type Server struct {
 
 	work chan func() // the document loop's queue
 	// Owned by the document loop:
-	docs     map[string]*document
-	engine   *diagnostics.Engine
-	project  *diagnostics.Project
+	docs         map[string]*document
+	engine       *diagnostics.Engine
+	project      *diagnostics.Project
 	roots        []string
 	projectDirty bool // workspace files changed on disk
-	settings diagnostics.Settings
+	settings     diagnostics.Settings
 }
 
 type state int
@@ -57,6 +58,8 @@ const (
 // Options configure a server.
 type Options struct {
 	Log *zap.Logger
+	// LogLevel, when set, is changed by the client's logLevel setting.
+	LogLevel *zap.AtomicLevel
 }
 
 // Serve runs an LSP session over r/w until the client exits or the input
@@ -69,6 +72,7 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, opts Options) int {
 	}
 	s := &Server{
 		log:       log,
+		logLevel:  opts.LogLevel,
 		cancelled: map[string]bool{},
 		exited:    make(chan struct{}),
 		work:      make(chan func(), 4096),

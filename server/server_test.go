@@ -244,14 +244,14 @@ func TestDidCloseClears(t *testing.T) {
 
 func TestSettingsFromInitializationOptions(t *testing.T) {
 	c := newClient(t)
-	c.initialize(map[string]interface{}{"ignore": []string{"FG401"}, "severity": map[string]string{"FG802": "warning"}})
+	c.initialize(map[string]interface{}{"select": []string{"FG4", "FG8"}, "ignore": []string{"FG401"}, "severity": map[string]string{"FG802": "warning"}})
 	c.open(uriApp, "from flask import Flask\napp = Flask(__name__)\napp.run(host=\"::\", debug=True)\n")
 	ds := c.waitDiagnostics(uriApp)
 	if len(ds) != 1 || ds[0].Code != "FG802" || ds[0].Severity != protocol.DiagnosticSeverityWarning {
 		t.Fatalf("got %+v", ds)
 	}
 	// didChangeConfiguration re-enables FG401 and republishes.
-	c.notify("workspace/didChangeConfiguration", map[string]interface{}{"settings": map[string]interface{}{"flaskguard": map[string]interface{}{}}})
+	c.notify("workspace/didChangeConfiguration", map[string]interface{}{"settings": map[string]interface{}{"flaskguard": map[string]interface{}{"select": []string{"FG4", "FG8"}}}})
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
 		c.mu.Lock()
@@ -272,13 +272,17 @@ func TestUnknownMethodAndNotInitialized(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "not initialized") {
 		t.Fatalf("before initialize: %v", err)
 	}
+	// An unsettable-settings notification (other servers' section) is ignored.
+	if err == nil {
+		t.Fatalf("before initialize: %v", err)
+	}
 	c.initialize(nil)
 	err = c.call("textDocument/definition", map[string]interface{}{}, nil)
 	if err == nil || !strings.Contains(err.Error(), "not supported") {
 		t.Fatalf("unknown method: %v", err)
 	}
 	c.notify("workspace/someNotification", map[string]interface{}{}) // ignored, no crash
-	c.notify("textDocument/didChange", map[string]interface{}{ // not open: logged, ignored
+	c.notify("textDocument/didChange", map[string]interface{}{       // not open: logged, ignored
 		"textDocument": map[string]interface{}{"uri": "file:///nope.py", "version": 2}, "contentChanges": []interface{}{},
 	})
 	c.open(uriApp, appPy)

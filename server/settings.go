@@ -81,6 +81,11 @@ func (s *Server) applySettings(p settingsPayload) {
 	}
 	s.settings = st
 	s.engine.Settings = st
+	if p.LogLevel != "" && s.logLevel != nil {
+		if err := s.logLevel.UnmarshalText([]byte(p.LogLevel)); err != nil {
+			s.log.Warn("invalid logLevel", zap.String("logLevel", p.LogLevel))
+		}
+	}
 	for _, d := range s.docs {
 		d.cache = diagnostics.NewCache() // cached results were filtered by the old settings
 		d.dirty = true
@@ -95,6 +100,11 @@ func (s *Server) didChangeConfiguration(_ context.Context, _ jsonrpc2.Replier, p
 	if err := decode(params, &p); err != nil {
 		return err
 	}
+	if !mentionsFlaskguard(p.Settings) {
+		// eglot and others send {} or other servers' sections: that is not
+		// a request to reset ours to defaults.
+		return nil
+	}
 	opts, err := parseSettings(p.Settings)
 	if err != nil {
 		s.showMessage(1, err.Error())
@@ -107,4 +117,19 @@ func (s *Server) didChangeConfiguration(_ context.Context, _ jsonrpc2.Replier, p
 // showMessage sends window/showMessage (1 error, 2 warning, 3 info).
 func (s *Server) showMessage(typ int, msg string) {
 	s.notify(context.Background(), "window/showMessage", map[string]interface{}{"type": typ, "message": msg})
+}
+
+// mentionsFlaskguard reports settings with a "flaskguard" section or any of
+// our keys at the top level.
+func mentionsFlaskguard(raw json.RawMessage) bool {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(raw, &top) != nil {
+		return false
+	}
+	for _, k := range []string{"flaskguard", "select", "ignore", "severity", "logLevel", "assumeExternalConfig"} {
+		if _, ok := top[k]; ok {
+			return true
+		}
+	}
+	return false
 }

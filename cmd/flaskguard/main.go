@@ -133,7 +133,7 @@ func runServe(args []string, stderr io.Writer) int {
 	if _, err := parseInterleaved(fs, args); err != nil {
 		return cli.ExitError
 	}
-	log, closeLog, err := newLogger(*logFile, *logLevel, stderr)
+	log, level, closeLog, err := newLogger(*logFile, *logLevel, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "flaskguard: %v\n", err)
 		return cli.ExitError
@@ -143,23 +143,23 @@ func runServe(args []string, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	log.Info("flaskguard language server starting", zap.String("version", version))
-	code := server.Serve(ctx, os.Stdin, os.Stdout, server.Options{Log: log})
+	code := server.Serve(ctx, os.Stdin, os.Stdout, server.Options{Log: log, LogLevel: &level})
 	log.Info("flaskguard language server exiting", zap.Int("code", code))
 	return code
 }
 
 // newLogger logs to a file or stderr — never stdout, which carries the protocol.
-func newLogger(path, level string, stderr io.Writer) (*zap.Logger, func(), error) {
-	var lvl zapcore.Level
+func newLogger(path, level string, stderr io.Writer) (*zap.Logger, zap.AtomicLevel, func(), error) {
+	lvl := zap.NewAtomicLevel()
 	if err := lvl.UnmarshalText([]byte(level)); err != nil {
-		return nil, nil, fmt.Errorf("invalid --log-level %q", level)
+		return nil, lvl, nil, fmt.Errorf("invalid --log-level %q", level)
 	}
 	out := zapcore.AddSync(stderr)
 	closeFn := func() {}
 	if path != "" {
 		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 		if err != nil {
-			return nil, nil, fmt.Errorf("opening log file: %w", err)
+			return nil, lvl, nil, fmt.Errorf("opening log file: %w", err)
 		}
 		out = zapcore.AddSync(f)
 		closeFn = func() { f.Close() }
@@ -168,5 +168,5 @@ func newLogger(path, level string, stderr io.Writer) (*zap.Logger, func(), error
 	enc.EncodeTime = zapcore.ISO8601TimeEncoder
 	core := zapcore.NewCore(zapcore.NewConsoleEncoder(enc), zapcore.Lock(out), lvl)
 	log := zap.New(core)
-	return log, func() { log.Sync(); closeFn() }, nil
+	return log, lvl, func() { log.Sync(); closeFn() }, nil
 }

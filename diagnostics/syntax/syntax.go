@@ -65,6 +65,7 @@ func putParser(p *ts.Parser) {
 type Tree struct {
 	text *source.Text
 	t    *ts.Tree
+	top  []Node // TopLevel, memoised
 }
 
 // Parse parses src from scratch.
@@ -164,12 +165,16 @@ func (t *Tree) Root() Node { return Node{t: newSubtree(t.t.RootNode(), t.text.By
 // TopLevel lists the module's children, each copied out of tree-sitter
 // only when read beyond its kind and range.
 func (t *Tree) TopLevel() []Node {
+	if t.top != nil {
+		return append([]Node(nil), t.top...)
+	}
 	kids := children(t.t.RootNode())
 	out := make([]Node, len(kids))
 	for i := range kids {
 		out[i] = Node{t: newSubtree(&kids[i], t.text.Bytes)}
 	}
-	return out
+	t.top = out // a tree never changes: compute once, share the lazy copies
+	return append([]Node(nil), out...)
 }
 
 // HasError reports a syntax error anywhere in the tree.

@@ -224,10 +224,15 @@ func within(n, outer syntax.Node) bool {
 	return !outer.IsNull() && outer.Start() <= n.Start() && n.End() <= outer.End()
 }
 
-const maxFlowDepth = 24
+// maxFlowDepth bounds the recursion (nested expressions and chains of
+// names); past it an expression counts as not static and not tainted.
+const maxFlowDepth = 256
 
-// flow walks expressions with a Context and a depth budget (bindings may
-// refer to each other in cycles: "x = x + y" in a loop).
+// flow walks expressions for one query. Each name use is resolved once
+// (memo): a name rebound in many branches refers to all its earlier
+// bindings, whose values refer to the earlier ones again, which without
+// the memo is exponential. Bindings come before their use, so resolution
+// always moves backwards in the text and ends.
 type flow struct {
 	ctx   *Context
 	depth int
@@ -235,6 +240,29 @@ type flow struct {
 	// make text safe. True for markup (FG301), false for template source
 	// (FG302): an escaped "{{ 7*7 }}" is still a template.
 	escapes bool
+	memo    map[memoKey]bool
+	srcMemo map[int][]syntax.Node
+}
+
+type memoKey struct {
+	query byte // 's' static, 'u' upload, 'l' upload list, 'f' uses filename
+	at    int  // the identifier's start
+}
+
+// remember returns the memoised answer of query about identifier id, or
+// computes it (false while in progress).
+func (fl *flow) remember(query byte, id syntax.Node, compute func() bool) bool {
+	k := memoKey{query, id.Start()}
+	if v, ok := fl.memo[k]; ok {
+		return v
+	}
+	if fl.memo == nil {
+		fl.memo = map[memoKey]bool{}
+	}
+	fl.memo[k] = false
+	v := compute()
+	fl.memo[k] = v
+	return v
 }
 
 func (fl *flow) enter() bool {
@@ -332,19 +360,21 @@ func (fl *flow) static(e syntax.Node) bool {
 	case "call":
 		return fl.staticCall(e)
 	case "identifier":
-		bs, local := reachingBindings(e)
-		if !local {
-			return fl.ctx != nil && fl.ctx.Rule.Strings[e.Text()]
-		}
-		if len(bs) == 0 {
-			return false
-		}
-		for _, b := range bs {
-			if !fl.staticBinding(b) {
+		return fl.remember('s', e, func() bool {
+			bs, local := reachingBindings(e)
+			if !local {
+				return fl.ctx != nil && fl.ctx.Rule.Strings[e.Text()]
+			}
+			if len(bs) == 0 {
 				return false
 			}
-		}
-		return true
+			for _, b := range bs {
+				if !fl.staticBinding(b) {
+					return false
+				}
+			}
+			return true
+		})
 	}
 	return false
 }
@@ -483,23 +513,26 @@ func (fl *flow) upload(e syntax.Node) bool {
 	case "conditional_expression":
 		return fl.upload(e.NamedChild(0)) || fl.upload(e.NamedChild(2))
 	case "identifier":
-		bs, _ := reachingBindings(e)
-		for _, b := range bs {
-			switch b.Kind {
-			case bindAssign:
-				if fl.upload(b.Value) {
-					return true
-				}
-			case bindLoop:
-				if fl.uploadList(b.Value) && b.Index == -1 || fl.uploadItems(b.Value) && b.Index == 1 && b.Count == 2 {
-					return true
-				}
-			case bindParam:
-				if t := b.Value.Text(); strings.HasSuffix(t, "FileStorage") || strings.HasSuffix(t, "FileStorage]") {
-					return true
+		return fl.remember('u', e, func() bool {
+			bs, _ := reachingBindings(e)
+			for _, b := range bs {
+				switch b.Kind {
+				case bindAssign:
+					if fl.upload(b.Value) {
+						return true
+					}
+				case bindLoop:
+					if fl.uploadList(b.Value) && b.Index == -1 || fl.uploadItems(b.Value) && b.Index == 1 && b.Count == 2 {
+						return true
+					}
+				case bindParam:
+					if t := b.Value.Text(); strings.HasSuffix(t, "FileStorage") || strings.HasSuffix(t, "FileStorage]") {
+						return true
+					}
 				}
 			}
-		}
+			return false
+		})
 	}
 	return false
 }
@@ -534,16 +567,19 @@ func (fl *flow) uploadList(e syntax.Node) bool {
 			return true
 		}
 	case "identifier":
-		bs, _ := reachingBindings(e)
-		for _, b := range bs {
-			if b.Kind == bindAssign && fl.enter() {
-				ok := fl.uploadList(b.Value)
-				fl.leave()
-				if ok {
-					return true
+		return fl.remember('l', e, func() bool {
+			bs, _ := reachingBindings(e)
+			for _, b := range bs {
+				if b.Kind == bindAssign && fl.enter() {
+					ok := fl.uploadList(b.Value)
+					fl.leave()
+					if ok {
+						return true
+					}
 				}
 			}
-		}
+			return false
+		})
 	case "parenthesized_expression":
 		return fl.uploadList(e.NamedChild(0))
 	}
@@ -597,14 +633,34 @@ func (fl *flow) sources(e syntax.Node, emit func(syntax.Node)) {
 			emit(e)
 		}
 	case "identifier":
-		bs, _ := reachingBindings(e)
-		for _, b := range bs {
-			switch b.Kind {
-			case bindAssign, bindAugment:
-				fl.sources(b.Value, emit)
-			case bindUnpack:
-				fl.unpackSources(b, emit)
+		k := e.Start()
+		got, done := fl.srcMemo[k]
+		if !done {
+			if fl.srcMemo == nil {
+				fl.srcMemo = map[int][]syntax.Node{}
 			}
+			fl.srcMemo[k] = nil // in progress
+			collect := func(n syntax.Node) {
+				for _, g := range got {
+					if g.Start() == n.Start() && g.End() == n.End() {
+						return // the same source reached along another path
+					}
+				}
+				got = append(got, n)
+			}
+			bs, _ := reachingBindings(e)
+			for _, b := range bs {
+				switch b.Kind {
+				case bindAssign, bindAugment:
+					fl.sources(b.Value, collect)
+				case bindUnpack:
+					fl.unpackSources(b, collect)
+				}
+			}
+			fl.srcMemo[k] = got
+		}
+		for _, n := range got {
+			emit(n)
 		}
 	case "string":
 		for _, c := range e.NamedChildren() {
@@ -848,12 +904,15 @@ func (fl *flow) usesFilename(e syntax.Node) bool {
 				found = true
 			}
 		case "identifier":
-			bs, _ := reachingBindings(n)
-			for _, b := range bs {
-				if b.Kind <= bindLoop && fl.usesFilename(b.Value) {
-					found = true
+			found = fl.remember('f', n, func() bool {
+				bs, _ := reachingBindings(n)
+				for _, b := range bs {
+					if b.Kind <= bindLoop && fl.usesFilename(b.Value) {
+						return true
+					}
 				}
-			}
+				return false
+			})
 		}
 		return !found
 	})

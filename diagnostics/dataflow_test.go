@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/flaskguard/flaskguard/diagnostics/syntax"
 )
@@ -199,5 +200,35 @@ func TestUsesFilename(t *testing.T) {
 		if got := UsesFilename(ctx, args[0]); got != c.want {
 			t.Errorf("UsesFilename = %v, want %v for:\n%s", got, c.want, c.body)
 		}
+	}
+}
+
+// Many conditional rebindings must not make the walk exponential: each
+// name use is resolved once per query.
+func TestFlowIsNotExponential(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("import os\nfrom flask import request\ndef v(c):\n    f = request.files['f']\n    s = '<b>'\n    p = f.filename\n")
+	for i := 0; i < 60; i++ {
+		b.WriteString("    if c:\n        s = s + '<i>'\n        p = p + s\n")
+	}
+	b.WriteString("    probe(s)\n    probe(p)\n")
+	ctx, args := probe(t, b.String())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if !StaticText(ctx, args[0], true) {
+			t.Errorf("s should be static")
+		}
+		if got := FilenameSources(ctx, args[1]); len(got) != 1 {
+			t.Errorf("FilenameSources = %d nodes, want 1", len(got))
+		}
+		if !UsesFilename(ctx, args[1]) {
+			t.Errorf("p uses the file name")
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("data flow did not finish in 10s: exponential walk")
 	}
 }

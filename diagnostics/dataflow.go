@@ -350,6 +350,9 @@ func (fl *flow) static(e syntax.Node) bool {
 		if fl.escapes && e.Field("operator").Text() == "%" && fl.isMarkupCall(e.Field("left")) {
 			return true // Markup("<b>%s</b>") % x escapes x
 		}
+		if e.Field("operator").Text() == "*" && (isPlainString(e.Field("left")) || isPlainString(e.Field("right"))) {
+			return true // " " * width: a literal repeated, the other side is a count
+		}
 		return fl.static(e.Field("left")) && fl.static(e.Field("right"))
 	case "comparison_operator", "not_operator":
 		return true // a boolean
@@ -460,6 +463,11 @@ func (fl *flow) staticCall(call syntax.Node) bool {
 		return true
 	}
 	return false
+}
+
+func isPlainString(n syntax.Node) bool {
+	_, ok := StringValue(n)
+	return ok
 }
 
 // isMarkupCall reports Markup(...) (any import form): its methods and

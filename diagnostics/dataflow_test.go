@@ -76,6 +76,8 @@ func TestStaticText(t *testing.T) {
 		{"def f(z):\n    x, y = '<a>', z\n    probe(y)", true, false},
 		{"def outer(y):\n    x = '<a>'\n    def inner():\n        probe(x)", true, true},
 		{"def f():\n    global G\n    probe(G)", true, false},
+		{"def f(n):\n    probe(' ' * n)", true, true},
+		{"def f(s):\n    probe(s * 2)", true, false},
 	}
 	for _, c := range cases {
 		ctx, args := probe(t, c.src)

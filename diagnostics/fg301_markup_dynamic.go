@@ -32,6 +32,11 @@ var FG301MarkupFromDynamicString = &Rule{
 			if StaticText(p.Ctx, arg, true) {
 				return
 			}
+			// Markup(html).striptags() / .unescape() return plain text:
+			// nothing reaches a template as markup.
+			if a := call.Parent(); a.Kind() == "attribute" && (a.Field("attribute").Text() == "striptags" || a.Field("attribute").Text() == "unescape") {
+				return
+			}
 			name, imports := escapeName(p.Ctx)
 			p.Report(call, "Markup() marks its text as safe HTML, so a value built at run time is rendered unescaped and can inject scripts (cross-site scripting)",
 				Fix{

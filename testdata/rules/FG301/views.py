@@ -61,4 +61,6 @@ def safe():
     parts.append(Markup("<p>" + cleaned + "</p>"))
     for tag in ("b", "i"):
         parts.append(Markup(f"<{tag}>x</{tag}>"))
-    return "".join(parts)
+    parts.append(Markup("&nbsp;" * len(parts)))
+    summary = Markup(request.form["body"]).striptags()  # plain text out
+    return "".join(parts) + summary

@@ -93,6 +93,18 @@ def ok6():
     return "ok"
 
 
+def is_allowed(filename):
+    return filename.lower().endswith((".png", ".jpg"))
+
+
+@app.route("/ok8", methods=["POST"])
+def ok8():
+    f = request.files["doc"]
+    if is_allowed(f.filename):
+        f.save(os.path.join(app.config["UPLOAD_FOLDER"], secure_filename(f.filename)))
+    return "ok"
+
+
 @app.route("/ok7", methods=["POST"])
 def ok7():
     f = request.files["doc"]

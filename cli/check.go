@@ -1,26 +1,28 @@
-// Package cli implements flaskguard's commands; cmd/flaskguard only wires
-// arguments to it.
+// Package cli implements flaskguard's commands (check, fix, rules,
+// explain); cmd/flaskguard only wires arguments to it.
 package cli
 
 import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 
 	"github.com/flaskguard/flaskguard/diagnostics"
 	"github.com/flaskguard/flaskguard/diagnostics/source"
-	"github.com/flaskguard/flaskguard/diagnostics/walk"
 )
 
 // Exit codes, as Ruff and flake8 use them.
 const (
 	ExitClean    = 0 // no findings
-	ExitFindings = 1 // findings reported
-	ExitError    = 2 // usage or I/O error
+	ExitFindings = 1 // findings reported (fix: findings remain; fix --diff: changes to make)
+	ExitError    = 2 // usage, configuration or I/O error
 )
+
+// Version is the flaskguard version reported in SARIF; main sets it.
+var Version = "0.0.0-dev"
 
 // Result is the outcome of checking a set of paths.
 type Result struct {
@@ -36,108 +38,230 @@ type CheckedFile struct {
 	Findings []diagnostics.Finding
 }
 
-// Check analyses every file under paths as one project.
-func Check(paths []string, settings diagnostics.Settings, opts walk.Options) (*Result, error) {
-	if len(paths) == 0 {
-		paths = []string{"."}
+// Check analyses every file under paths (default ".") as one project, each
+// file with the configuration that governs it and the overrides.
+func Check(paths []string, ov Overrides) (*Result, error) {
+	p, err := loadProject(paths, ov)
+	if err != nil {
+		return nil, err
 	}
-	var inputs []diagnostics.Input
-	for _, root := range paths {
-		files, err := walk.Files([]string{root}, opts)
-		if err != nil {
-			return nil, err
-		}
-		base := root
-		if info, err := os.Stat(root); err == nil && !info.IsDir() {
-			base = filepath.Dir(root)
-		}
-		for _, f := range files {
-			inputs = append(inputs, diagnostics.Input{Path: displayPath(f), Module: diagnostics.ModuleName(base, f)})
-		}
-	}
-	inputs = dedupe(inputs)
-	var readErr error
-	diagnostics.Parallel(len(inputs), func(i int) {
-		src, err := os.ReadFile(inputs[i].Path)
-		if err != nil {
-			readErr = err
-			return
-		}
-		inputs[i].Src = src
-	})
-	if readErr != nil {
-		return nil, readErr
-	}
-	engine := diagnostics.NewEngine(settings, nil)
-	results := engine.AnalyzeAll(inputs)
+	return p.result(p.analyze()), nil
+}
+
+func (p *project) result(findings [][]diagnostics.Finding) *Result {
 	res := &Result{}
-	for i, in := range inputs {
-		t := source.New(in.Src)
+	for i, f := range p.files {
+		t := source.New(f.src)
 		res.Lines += t.LineCount()
-		res.Findings += len(results[i])
-		res.Files = append(res.Files, &CheckedFile{Path: in.Path, Text: t, Findings: results[i]})
+		res.Findings += len(findings[i])
+		res.Files = append(res.Files, &CheckedFile{Path: f.path, Text: t, Findings: findings[i]})
 	}
-	return res, nil
+	return res
 }
 
-func dedupe(in []diagnostics.Input) []diagnostics.Input {
-	seen := map[string]bool{}
-	out := in[:0]
-	for _, x := range in {
-		if !seen[x.Path] {
-			seen[x.Path] = true
-			out = append(out, x)
+// CheckOptions are the flags of `flaskguard check`.
+type CheckOptions struct {
+	Paths []string
+	Overrides
+	Format     string // text (default), json, sarif, github
+	ExitZero   bool   // exit 0 even with findings
+	Statistics bool   // counts per code instead of findings (text, json)
+	ShowFixes  bool   // text: list each finding's fixes under it
+	OutputFile string // write the report there instead of stdout
+}
+
+// Formats lists the --format values of check.
+var Formats = []string{"text", "json", "sarif", "github"}
+
+// RunCheck runs `flaskguard check` and returns its exit code.
+func RunCheck(o CheckOptions, stdout, stderr io.Writer) int {
+	if o.Format == "" {
+		o.Format = "text"
+	}
+	if !contains(Formats, o.Format) {
+		fmt.Fprintf(stderr, "flaskguard: unknown --format %q (want %s)\n", o.Format, strings.Join(Formats, ", "))
+		return ExitError
+	}
+	if o.Statistics && o.Format != "text" && o.Format != "json" {
+		fmt.Fprintf(stderr, "flaskguard: --statistics works with --format text or json, not %s\n", o.Format)
+		return ExitError
+	}
+	res, err := Check(o.Paths, o.Overrides)
+	if err != nil {
+		fmt.Fprintf(stderr, "flaskguard: %v\n", err)
+		return ExitError
+	}
+	out := stdout
+	var file *os.File
+	if o.OutputFile != "" {
+		if file, err = os.Create(o.OutputFile); err != nil {
+			fmt.Fprintf(stderr, "flaskguard: %v\n", err)
+			return ExitError
+		}
+		out = file
+	}
+	switch {
+	case o.Statistics && o.Format == "json":
+		err = WriteStatisticsJSON(out, res)
+	case o.Statistics:
+		WriteStatistics(out, res)
+	case o.Format == "json":
+		err = WriteJSON(out, res)
+	case o.Format == "sarif":
+		err = WriteSARIF(out, res)
+	case o.Format == "github":
+		WriteGitHub(out, res)
+	default:
+		writeText(out, res, o.ShowFixes)
+	}
+	if file != nil {
+		if cerr := file.Close(); err == nil {
+			err = cerr
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
-	return out
+	if err != nil {
+		fmt.Fprintf(stderr, "flaskguard: %v\n", err)
+		return ExitError
+	}
+	if res.Findings > 0 && !o.ExitZero {
+		return ExitFindings
+	}
+	return ExitClean
 }
 
-// displayPath makes a path relative to the working directory when it is below it.
-func displayPath(p string) string {
-	if !filepath.IsAbs(p) {
-		return filepath.Clean(p)
-	}
-	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, p); err == nil && !filepathHasDotDot(rel) {
-			return rel
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
 		}
 	}
-	return p
-}
-
-func filepathHasDotDot(rel string) bool {
-	return rel == ".." || len(rel) > 2 && rel[:3] == ".."+string(filepath.Separator)
+	return false
 }
 
 // WriteText prints "path:row:col: CODE message" lines and a summary.
-func WriteText(w io.Writer, res *Result) {
-	fixable := 0
+func WriteText(w io.Writer, res *Result) { writeText(w, res, false) }
+
+func writeText(w io.Writer, res *Result, showFixes bool) {
 	for _, f := range res.Files {
 		for _, fd := range f.Findings {
 			loc := f.Text.OffsetLocation(fd.Start)
 			mark := ""
-			if len(fd.Fixes) > 0 {
+			if fixable(fd, false) {
 				mark = " [*]"
-				fixable++
 			}
 			fmt.Fprintf(w, "%s:%d:%d: %s%s %s\n", f.Path, loc.Row, loc.Column, fd.Code, mark, fd.Message)
+			if showFixes {
+				for _, fx := range fd.Fixes {
+					kind := "unsafe"
+					if fx.Safe {
+						kind = "safe"
+					}
+					fmt.Fprintf(w, "    fix (%s): %s\n", kind, fx.Title)
+				}
+			}
 		}
 	}
-	switch res.Findings {
-	case 0:
-		fmt.Fprintf(w, "All checks passed (%d files).\n", len(res.Files))
-	default:
-		fmt.Fprintf(w, "Found %d finding%s in %d files (%d fixable with `flaskguard fix`; [*] marks them).\n",
-			res.Findings, plural(res.Findings), len(res.Files), fixable)
+	writeSummary(w, res)
+}
+
+func writeSummary(w io.Writer, res *Result) {
+	if res.Findings == 0 {
+		fmt.Fprintf(w, "All checks passed (%d %s).\n", len(res.Files), plural(len(res.Files), "file", "files"))
+		return
+	}
+	safe, unsafe := 0, 0
+	for _, f := range res.Files {
+		for _, fd := range f.Findings {
+			switch {
+			case fixable(fd, false):
+				safe++
+			case fixable(fd, true):
+				unsafe++
+			}
+		}
+	}
+	fmt.Fprintf(w, "Found %d %s in %d %s checked.\n", res.Findings, plural(res.Findings, "finding", "findings"),
+		len(res.Files), plural(len(res.Files), "file", "files"))
+	if safe > 0 {
+		fmt.Fprintf(w, "[*] %d fixable with `flaskguard fix`.\n", safe)
+	}
+	if unsafe > 0 {
+		fmt.Fprintf(w, "%d more fixable with `flaskguard fix --unsafe-fixes`.\n", unsafe)
 	}
 }
 
-func plural(n int) string {
+// fixable reports whether fd has a fix that `flaskguard fix` would apply
+// (with unsafe: `fix --unsafe-fixes`). Fixes that edit another file are
+// not applied by the CLI.
+func fixable(fd diagnostics.Finding, unsafe bool) bool {
+	fx := pickFix(fd, unsafe)
+	return fx != nil && len(fx.Edits) > 0 && localEdits(fx, fd.Path)
+}
+
+func plural(n int, one, many string) string {
 	if n == 1 {
-		return ""
+		return one
 	}
-	return "s"
+	return many
+}
+
+// Statistic is one line of --statistics.
+type Statistic struct {
+	Code    string `json:"code"`
+	Name    string `json:"name"`
+	Count   int    `json:"count"`
+	Fixable bool   `json:"fixable"` // some of them have a safe fix
+}
+
+// Statistics counts findings per code, most frequent first.
+func Statistics(res *Result) []Statistic {
+	reg := diagnostics.DefaultRegistry()
+	byCode := map[string]*Statistic{}
+	for _, f := range res.Files {
+		for _, fd := range f.Findings {
+			s := byCode[fd.Code]
+			if s == nil {
+				s = &Statistic{Code: fd.Code}
+				if r := reg.Rule(fd.Code); r != nil {
+					s.Name = r.Name
+				}
+				byCode[fd.Code] = s
+			}
+			s.Count++
+			s.Fixable = s.Fixable || fixable(fd, false)
+		}
+	}
+	out := make([]Statistic, 0, len(byCode))
+	for _, s := range byCode {
+		out = append(out, *s)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Code < out[j].Code
+	})
+	return out
+}
+
+// WriteStatistics prints Ruff's --statistics table: count, code, [*] when
+// fixable, name; then the summary.
+func WriteStatistics(w io.Writer, res *Result) {
+	stats := Statistics(res)
+	width := 1
+	for _, s := range stats {
+		if n := len(fmt.Sprint(s.Count)); n > width {
+			width = n
+		}
+	}
+	for _, s := range stats {
+		mark := "   "
+		if s.Fixable {
+			mark = "[*]"
+		}
+		fmt.Fprintf(w, "%*d  %s  %s %s\n", width, s.Count, s.Code, mark, s.Name)
+	}
+	writeSummary(w, res)
 }
 
 // Workers is the parallelism check uses (all cores).

@@ -100,3 +100,11 @@ func localEdits(fx *diagnostics.Fix, path string) bool {
 	}
 	return true
 }
+
+// WriteStatisticsJSON prints --statistics as a JSON array of
+// {code, name, count, fixable}, as Ruff does.
+func WriteStatisticsJSON(w io.Writer, res *Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(Statistics(res))
+}

@@ -228,10 +228,14 @@ func (f *File) Settings() diagnostics.Settings {
 }
 
 // SettingsFor is Settings with the per-file ignores matching path added to
-// Ignore. path is absolute or relative to the working directory.
+// Ignore, as full codes: a full code in Ignore beats any Select prefix, so
+// per-file ignores hold even when an editor or a flag replaces Select.
+// path is absolute or relative to the working directory.
 func (f *File) SettingsFor(path string) diagnostics.Settings {
 	st := f.Settings()
-	st.Ignore = append(st.Ignore, f.IgnoredCodes(path)...)
+	for _, prefix := range f.IgnoredCodes(path) {
+		st.Ignore = append(st.Ignore, expandPrefix(prefix)...)
+	}
 	return st
 }
 
@@ -318,7 +322,7 @@ func normalizeCode(c string) (string, error) {
 	return u, nil
 }
 
-// expandSeverity maps a code or prefix to the codes of the rules it names,
+// expandPrefix maps a code or prefix to the codes of the rules it names,
 // sorted.
 func expandPrefix(prefix string) []string {
 	var out []string

@@ -50,9 +50,7 @@ FG401 = "info"
 					{Pattern: "tests/**", Codes: []string{"FG401", "FG402"}},
 					{Pattern: "__init__.py", Codes: []string{"FG4"}},
 				},
-				Severity: map[string]diagnostics.Severity{
-					"FG401": diagnostics.SeverityInfo, "FG402": diagnostics.SeverityWarning, "FG403": diagnostics.SeverityWarning,
-				},
+				Severity: fg4Severities(), // FG4 = "warning", FG401 = "info"
 			},
 		},
 		{
@@ -354,4 +352,31 @@ func TestNormalizeCodes(t *testing.T) {
 			t.Errorf("NormalizeCodes(%q) accepted", bad)
 		}
 	}
+}
+
+// Per-file ignores hold even when Select is replaced by a longer prefix
+// (an editor's or a flag's), because SettingsFor adds them as full codes.
+func TestPerFileIgnoresBeatSelect(t *testing.T) {
+	root := t.TempDir()
+	f, err := Parse(filepath.Join(root, "flaskguard.toml"), []byte("[per-file-ignores]\n\"tests/*\" = [\"FG4\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := f.SettingsFor(filepath.Join(root, "tests", "t.py"))
+	st.Select = []string{"FG401"}
+	if st.Enabled("FG401") {
+		t.Errorf("FG401 enabled in tests/ despite per-file-ignores; settings %+v", st)
+	}
+}
+
+// fg4Severities is every FG4xx rule at warning, FG401 at info.
+func fg4Severities() map[string]diagnostics.Severity {
+	m := map[string]diagnostics.Severity{}
+	for _, r := range diagnostics.DefaultRegistry().Rules() {
+		if strings.HasPrefix(r.Code, "FG4") {
+			m[r.Code] = diagnostics.SeverityWarning
+		}
+	}
+	m["FG401"] = diagnostics.SeverityInfo
+	return m
 }

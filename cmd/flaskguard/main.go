@@ -15,8 +15,6 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/flaskguard/flaskguard/cli"
-	"github.com/flaskguard/flaskguard/diagnostics"
-	"github.com/flaskguard/flaskguard/diagnostics/walk"
 	"github.com/flaskguard/flaskguard/server"
 )
 
@@ -26,9 +24,14 @@ const usage = `flaskguard finds and fixes security mistakes in Flask application
 
 Usage:
   flaskguard check [flags] [PATH...]   check files and folders (default .)
+  flaskguard fix [flags] [PATH...]     apply the findings' safe fixes
+  flaskguard rules [--format json]     list the rules
+  flaskguard explain CODE              print a rule's documentation
   flaskguard serve [flags]             run the language server on stdio
   flaskguard version                   print the version
 
+Configuration: [tool.flaskguard] in pyproject.toml, or flaskguard.toml, found
+from each checked file's folder upward; flags override it.
 Run 'flaskguard COMMAND -h' for a command's flags.
 `
 
@@ -41,9 +44,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return cli.ExitError
 	}
+	cli.Version = version
 	switch args[0] {
 	case "check":
 		return runCheck(args[1:], stdout, stderr)
+	case "fix":
+		return runFix(args[1:], stdout, stderr)
+	case "rules":
+		return runRules(args[1:], stdout, stderr)
+	case "explain":
+		return runExplain(args[1:], stdout, stderr)
 	case "serve":
 		return runServe(args[1:], stderr)
 	case "version", "--version":
@@ -77,51 +87,107 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// optional is a string flag that knows whether it was given.
+type optional struct {
+	set bool
+	v   string
+}
+
+func (o *optional) String() string     { return o.v }
+func (o *optional) Set(v string) error { o.set, o.v = true, v; return nil }
+
+// overrideFlags declares the flags shared by check and fix; the returned
+// function reads them once parsed.
+func overrideFlags(fs *flag.FlagSet) func() (cli.Overrides, error) {
+	sel := &optional{}
+	fs.Var(sel, "select", "comma-separated rule codes or prefixes to enable, replacing the configuration's (default: all)")
+	ignore := fs.String("ignore", "", "comma-separated rule codes or prefixes to disable, added to the configuration's")
+	configPath := fs.String("config", "", "use this configuration file for every path instead of searching for one")
+	isolated := fs.Bool("isolated", false, "ignore configuration files")
+	return func() (cli.Overrides, error) {
+		ov := cli.Overrides{Config: *configPath, Isolated: *isolated}
+		var err error
+		if sel.set {
+			if ov.Select, err = cli.ParseCodes("select", sel.v); err != nil {
+				return ov, err
+			}
+		}
+		ov.Ignore, err = cli.ParseCodes("ignore", *ignore)
+		return ov, err
+	}
+}
+
 func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	format := fs.String("format", "text", "output format: text or json")
-	sel := fs.String("select", "", "comma-separated rule codes or prefixes to enable (default: all)")
-	ignore := fs.String("ignore", "", "comma-separated rule codes or prefixes to disable")
-	exitZero := fs.Bool("exit-zero", false, "exit 0 even when there are findings")
+	o := cli.CheckOptions{}
+	fs.StringVar(&o.Format, "format", "text", "output format: "+strings.Join(cli.Formats, ", "))
+	fs.BoolVar(&o.ExitZero, "exit-zero", false, "exit 0 even when there are findings")
+	fs.BoolVar(&o.Statistics, "statistics", false, "print the number of findings per rule instead of the findings")
+	fs.BoolVar(&o.ShowFixes, "show-fixes", false, "list each finding's fixes under it (text format)")
+	fs.StringVar(&o.OutputFile, "output-file", "", "write the report to this file instead of stdout")
+	fs.StringVar(&o.OutputFile, "o", "", "shorthand for --output-file")
+	overrides := overrideFlags(fs)
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return cli.ExitError
 	}
-	settings := diagnostics.DefaultSettings()
-	settings.Select = splitCodes(*sel)
-	settings.Ignore = splitCodes(*ignore)
-	res, err := cli.Check(paths, settings, walk.Options{})
-	if err != nil {
+	o.Paths = paths
+	if o.Overrides, err = overrides(); err != nil {
 		fmt.Fprintf(stderr, "flaskguard: %v\n", err)
 		return cli.ExitError
 	}
-	switch *format {
-	case "text":
-		cli.WriteText(stdout, res)
-	case "json":
-		if err := cli.WriteJSON(stdout, res); err != nil {
-			fmt.Fprintf(stderr, "flaskguard: %v\n", err)
-			return cli.ExitError
-		}
-	default:
-		fmt.Fprintf(stderr, "flaskguard: unknown --format %q (want text or json)\n", *format)
-		return cli.ExitError
-	}
-	if res.Findings > 0 && !*exitZero {
-		return cli.ExitFindings
-	}
-	return cli.ExitClean
+	return cli.RunCheck(o, stdout, stderr)
 }
 
-func splitCodes(s string) []string {
-	var out []string
-	for _, c := range strings.Split(s, ",") {
-		if c = strings.ToUpper(strings.TrimSpace(c)); c != "" {
-			out = append(out, c)
-		}
+func runFix(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("fix", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o := cli.FixOptions{}
+	fs.BoolVar(&o.Unsafe, "unsafe-fixes", false, "apply unsafe fixes too (they may change behaviour)")
+	fs.BoolVar(&o.Diff, "diff", false, "print a unified diff of the fixes instead of writing files (exit 1 when there is one)")
+	fs.BoolVar(&o.ShowFixes, "show-fixes", false, "list each fix applied")
+	fs.BoolVar(&o.ExitZero, "exit-zero", false, "exit 0 even when findings remain")
+	overrides := overrideFlags(fs)
+	paths, err := parseInterleaved(fs, args)
+	if err != nil {
+		return cli.ExitError
 	}
-	return out
+	o.Paths = paths
+	if o.Overrides, err = overrides(); err != nil {
+		fmt.Fprintf(stderr, "flaskguard: %v\n", err)
+		return cli.ExitError
+	}
+	return cli.RunFix(o, stdout, stderr)
+}
+
+func runRules(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("rules", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "text", "output format: text or json")
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return cli.ExitError
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(stderr, "flaskguard: rules takes no arguments (did you mean 'flaskguard explain %s'?)\n", rest[0])
+		return cli.ExitError
+	}
+	return cli.RunRules(*format, stdout, stderr)
+}
+
+func runExplain(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return cli.ExitError
+	}
+	if len(rest) != 1 {
+		fmt.Fprintln(stderr, "flaskguard: usage: flaskguard explain CODE (e.g. FG401)")
+		return cli.ExitError
+	}
+	return cli.RunExplain(rest[0], stdout, stderr)
 }
 
 func runServe(args []string, stderr io.Writer) int {

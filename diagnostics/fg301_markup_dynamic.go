@@ -21,6 +21,9 @@ var FG301MarkupFromDynamicString = &Rule{
 				return
 			}
 			args := call.Field("arguments")
+			if args.Kind() != "argument_list" {
+				return // Markup(x for x in xs): a generator, not text
+			}
 			var arg syntax.Node
 			if pos := PositionalArguments(args); len(pos) > 0 {
 				arg = pos[0]

@@ -21,6 +21,9 @@ var FG302TemplateStringFromDynamicValue = &Rule{
 				return
 			}
 			args := call.Field("arguments")
+			if args.Kind() != "argument_list" {
+				return
+			}
 			var src syntax.Node
 			if pos := PositionalArguments(args); len(pos) > 0 {
 				src = pos[0]

@@ -66,6 +66,9 @@ var FG303AutoescapeDisabled = &Rule{
 					return true
 				}
 				args := n.Field("arguments")
+				if args.Kind() != "argument_list" {
+					return true // Environment(x for x in y): not a call we can read
+				}
 				kw, v := KeywordArgument(args, "autoescape")
 				switch {
 				case !kw.IsNull():
@@ -134,6 +137,9 @@ func selectAutoescapeName(ctx *Context, envFn syntax.Node) (string, []Import) {
 // per line with a trailing comma, a new line "x," with the same indentation.
 func appendArgument(f *File, args syntax.Node, text string) TextEdit {
 	kids := args.Children()
+	if len(kids) < 2 {
+		return TextEdit{Start: args.End(), End: args.End()} // unreachable for an argument_list
+	}
 	closeParen := kids[len(kids)-1]
 	var last syntax.Node
 	var comma syntax.Node

@@ -50,6 +50,9 @@ func uploadSave(p *StatementPass, call syntax.Node) (dst syntax.Node, ok bool) {
 		return syntax.Node{}, false
 	}
 	args := call.Field("arguments")
+	if args.Kind() != "argument_list" {
+		return syntax.Node{}, false
+	}
 	if pos := PositionalArguments(args); len(pos) > 0 {
 		return pos[0], true
 	}

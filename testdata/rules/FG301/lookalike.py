@@ -10,3 +10,8 @@ def render(value):
 def twice(value):
     # escape is already imported: the fix reuses it.
     return M(value)  # want "FG301"
+
+
+def parts(values):
+    # A generator is not text: nothing to judge.
+    return M(v for v in values)

@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+)
+
+// benchModule is a realistic Flask module of about 60 lines; every tenth
+// file also has findings.
+func benchModule(pkg, mod int, withFindings bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `"""Views and configuration of module %d of package %d."""
+import os
+from datetime import datetime
+
+from flask import Blueprint, Flask, jsonify, render_template, request, session
+
+from pkg%03d import models
+
+bp = Blueprint("m%d", __name__, url_prefix="/m%d")
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+
+
+@bp.route("/")
+def index():
+    items = models.Item.query.order_by(models.Item.created.desc()).limit(20).all()
+    return render_template("index.html", items=items, now=datetime.utcnow())
+
+
+@bp.route("/items/<int:item_id>", methods=["GET", "POST"])
+def item(item_id):
+    obj = models.Item.query.get_or_404(item_id)
+    if request.method == "POST":
+        obj.name = request.form["name"]
+        models.db.session.commit()
+    return jsonify(id=obj.id, name=obj.name)
+
+
+def create_app(config=Config):
+    app = Flask(__name__)
+    app.config.from_object(config)
+    app.register_blueprint(bp)
+
+    @app.errorhandler(404)
+    def not_found(e):
+        return jsonify(error="not found"), 404
+
+    return app
+`, mod, pkg, pkg, mod, mod)
+	if withFindings {
+		b.WriteString(`
+
+app = create_app()
+app.config["DEBUG"] = True
+
+if __name__ == "__main__":
+    app.run(host="0.0.0.0", debug=True)
+`)
+	}
+	return b.String()
+}
+
+// benchTree writes 100 packages of 20 modules (2,000 files) under dir.
+func benchTree(tb testing.TB, dir string) {
+	files := map[string]string{"pyproject.toml": "[tool.flaskguard]\nignore = [\"FG802\"]\n"}
+	for p := 0; p < 100; p++ {
+		files[fmt.Sprintf("pkg%03d/__init__.py", p)] = ""
+		for m := 1; m < 20; m++ {
+			files[fmt.Sprintf("pkg%03d/views_%02d.py", p, m)] = benchModule(p, m, m%10 == 0)
+		}
+	}
+	writeTree(tb, dir, files)
+}
+
+// BenchmarkCheck2000Files runs check over a generated 2,000-file project on
+// all cores (GOMAXPROCS) and reports lines per second.
+//
+//	go test ./cli -run '^$' -bench Check2000Files -benchtime 5x
+func BenchmarkCheck2000Files(b *testing.B) {
+	dir := b.TempDir()
+	benchTree(b, dir)
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		b.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	b.ResetTimer()
+	lines, files := 0, 0
+	for i := 0; i < b.N; i++ {
+		res, err := Check([]string{"."}, Overrides{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		// Module 10 of each package has FG402 and FG401 (FG802 is ignored).
+		if len(res.Files) != 2000 || res.Findings != 200 {
+			b.Fatalf("%d files, %d findings; want 2000, 200", len(res.Files), res.Findings)
+		}
+		lines += res.Lines
+		files = len(res.Files)
+	}
+	b.ReportMetric(float64(lines)/b.Elapsed().Seconds(), "lines/s")
+	b.ReportMetric(float64(files), "files")
+	b.ReportMetric(float64(Workers()), "workers")
+}

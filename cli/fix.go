@@ -67,6 +67,10 @@ func Fix(paths []string, ov Overrides, unsafe bool) (*FixResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	return p.fix(unsafe), nil
+}
+
+func (p *project) fix(unsafe bool) *FixResult {
 	orig := make([][]byte, len(p.files))
 	applied := make([][]AppliedFix, len(p.files))
 	seen := make([]map[[32]byte]bool, len(p.files)) // texts each file had: a cycle stops it
@@ -96,8 +100,8 @@ func Fix(paths []string, ov Overrides, unsafe bool) (*FixResult, error) {
 			}
 			out, done, warns := applyVerified(f, findings[i], unsafe)
 			warnings[i] = append(warnings[i], warns...)
-			if len(done) == 0 {
-				return
+			if len(done) == 0 || bytes.Equal(out, f.src) {
+				return // nothing applied, or fixes that change nothing
 			}
 			sum := sha256.Sum256(out)
 			if seen[i][sum] {
@@ -127,7 +131,7 @@ func Fix(paths []string, ov Overrides, unsafe bool) (*FixResult, error) {
 		res.Files = append(res.Files, &FixedFile{Path: f.path, Original: orig[i], Fixed: f.src, Applied: applied[i]})
 	}
 	res.Remaining = p.result(findings)
-	return res, nil
+	return res
 }
 
 func hasFixable(fds []diagnostics.Finding, unsafe bool) bool {

@@ -377,3 +377,60 @@ func applyDiff(diff, text string) (string, error) {
 	out = append(out, lines[at:]...)
 	return strings.Join(out, ""), nil
 }
+
+// Fixes that change nothing, or undo each other, or never stop, end the
+// loop with a warning rather than spinning.
+func TestFixLoopStops(t *testing.T) {
+	// A rule that reports every "x = N" and offers to replace N.
+	rule := func(next func(n string) string) *diagnostics.Rule {
+		return &diagnostics.Rule{Code: "FG401", Name: "test", Severity: diagnostics.SeverityError,
+			CheckStatement: func(p *diagnostics.StatementPass) {
+				text := p.Stmt.Text()
+				if !strings.HasPrefix(text, "x = ") {
+					return
+				}
+				start := p.Stmt.Start() + len("x = ")
+				p.ReportRange(p.Stmt.Start(), p.Stmt.End(), "x",
+					diagnostics.Fix{Title: "change", Safe: true, Edits: []diagnostics.TextEdit{{Start: start, End: p.Stmt.End(), NewText: next(text[4:])}}})
+			}}
+	}
+	tests := []struct {
+		name    string
+		next    func(string) string
+		want    string
+		fixed   int
+		warning string
+	}{
+		{"no-op fix", func(n string) string { return n }, "x = 1\n", 0, ""},
+		{"fixes that undo each other", func(n string) string {
+			if n == "1" {
+				return "2"
+			}
+			return "1"
+		}, "x = 2\n", 1, "fixes undo each other"},
+		{"fixes that never end", func(n string) string { return n + "0" }, "x = 1" + strings.Repeat("0", MaxFixPasses) + "\n", MaxFixPasses, "fixes still apply after 10 passes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			reg, err := diagnostics.NewRegistry(rule(tt.next))
+			if err != nil {
+				t.Fatal(err)
+			}
+			eng := diagnostics.NewEngine(diagnostics.DefaultSettings(), nil)
+			eng.Registry = reg
+			p := &project{engine: eng, files: []*projectFile{{path: "m.py", src: []byte("x = 1\n"), settings: diagnostics.DefaultSettings()}}}
+			res := p.fix(false)
+			got := "x = 1\n"
+			if len(res.Files) == 1 {
+				got = string(res.Files[0].Fixed)
+			}
+			if got != tt.want || res.Fixed != tt.fixed {
+				t.Errorf("text %q fixed %d; want %q, %d", got, res.Fixed, tt.want, tt.fixed)
+			}
+			warned := strings.Join(res.Warnings, "\n")
+			if tt.warning == "" && warned != "" || !strings.Contains(warned, tt.warning) {
+				t.Errorf("warnings %q, want %q", warned, tt.warning)
+			}
+		})
+	}
+}

@@ -129,6 +129,7 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"unknown key", "pyproject.toml", "[tool.flaskguard]\nselect = [\"FG4\"]\nselct = [\"FG4\"]\n", 3, "tool.flaskguard.selct", `unknown key "selct" (did you mean "select"?)`},
 		{"snake case key", "flaskguard.toml", "\n\nper_file_ignores = {}\n", 3, "per_file_ignores", `did you mean "per-file-ignores"?`},
+		{"pyproject table in flaskguard.toml", "flaskguard.toml", "[tool.flaskguard]\nselect = [\"FG4\"]\n", 1, "tool.flaskguard", "takes its keys at the top level"},
 		{"far unknown key", "flaskguard.toml", "colour = true\n", 1, "colour", "known keys: select, ignore"},
 		{"select not an array", "pyproject.toml", "[tool.flaskguard]\nselect = \"FG401\"\n", 2, "tool.flaskguard.select", "must be an array of strings, got a string"},
 		{"select a table", "pyproject.toml", "[tool.flaskguard]\n[tool.flaskguard.select]\nFG401 = true\n", 2, "tool.flaskguard.select", "must be an array of strings, got a table"},

@@ -120,6 +120,11 @@ func (d *decoder) entry(e entry, rest []string) {
 		}
 		d.sev = append(d.sev, sevSetting{code, sev})
 		d.applySeverity()
+	case "tool":
+		if !d.pyproject && !d.seen[key] {
+			d.fail(e, e.keyAt, "unknown key %q (flaskguard.toml takes its keys at the top level, without [tool.flaskguard])", key)
+		}
+		d.seen[key] = true
 	default:
 		d.fail(e, e.keyAt, "unknown key %q%s", key, suggest(key))
 		d.seen[key] = true

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -87,6 +88,15 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// flagError is the exit code for a flag parsing error: 0 for -h (the
+// usage was asked for and printed), 2 otherwise.
+func flagError(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return cli.ExitClean
+	}
+	return cli.ExitError
+}
+
 // optional is a string flag that knows whether it was given.
 type optional struct {
 	set bool
@@ -100,9 +110,9 @@ func (o *optional) Set(v string) error { o.set, o.v = true, v; return nil }
 // function reads them once parsed.
 func overrideFlags(fs *flag.FlagSet) func() (cli.Overrides, error) {
 	sel := &optional{}
-	fs.Var(sel, "select", "comma-separated rule codes or prefixes to enable, replacing the configuration's (default: all)")
-	ignore := fs.String("ignore", "", "comma-separated rule codes or prefixes to disable, added to the configuration's")
-	configPath := fs.String("config", "", "use this configuration file for every path instead of searching for one")
+	fs.Var(sel, "select", "comma-separated rule `codes` or prefixes to enable, replacing the configuration's (default: all)")
+	ignore := fs.String("ignore", "", "comma-separated rule `codes` or prefixes to disable, added to the configuration's")
+	configPath := fs.String("config", "", "use this configuration `file` for every path instead of searching for one")
 	isolated := fs.Bool("isolated", false, "ignore configuration files")
 	return func() (cli.Overrides, error) {
 		ov := cli.Overrides{Config: *configPath, Isolated: *isolated}
@@ -121,16 +131,16 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	o := cli.CheckOptions{}
-	fs.StringVar(&o.Format, "format", "text", "output format: "+strings.Join(cli.Formats, ", "))
+	fs.StringVar(&o.Format, "format", "text", "output `format`: "+strings.Join(cli.Formats, ", "))
 	fs.BoolVar(&o.ExitZero, "exit-zero", false, "exit 0 even when there are findings")
 	fs.BoolVar(&o.Statistics, "statistics", false, "print the number of findings per rule instead of the findings")
 	fs.BoolVar(&o.ShowFixes, "show-fixes", false, "list each finding's fixes under it (text format)")
-	fs.StringVar(&o.OutputFile, "output-file", "", "write the report to this file instead of stdout")
+	fs.StringVar(&o.OutputFile, "output-file", "", "write the report to this `file` instead of stdout")
 	fs.StringVar(&o.OutputFile, "o", "", "shorthand for --output-file")
 	overrides := overrideFlags(fs)
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
-		return cli.ExitError
+		return flagError(err)
 	}
 	o.Paths = paths
 	if o.Overrides, err = overrides(); err != nil {
@@ -151,7 +161,7 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 	overrides := overrideFlags(fs)
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
-		return cli.ExitError
+		return flagError(err)
 	}
 	o.Paths = paths
 	if o.Overrides, err = overrides(); err != nil {
@@ -167,7 +177,7 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	format := fs.String("format", "text", "output format: text or json")
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
-		return cli.ExitError
+		return flagError(err)
 	}
 	if len(rest) > 0 {
 		fmt.Fprintf(stderr, "flaskguard: rules takes no arguments (did you mean 'flaskguard explain %s'?)\n", rest[0])
@@ -181,7 +191,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
-		return cli.ExitError
+		return flagError(err)
 	}
 	if len(rest) != 1 {
 		fmt.Fprintln(stderr, "flaskguard: usage: flaskguard explain CODE (e.g. FG401)")

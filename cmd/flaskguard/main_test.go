@@ -31,6 +31,7 @@ func TestRun(t *testing.T) {
 		{"not a code", []string{"check", "--ignore", "E501"}, nil, 2, nil, []string{`--ignore: "E501" is not a rule code`}},
 		{"unknown format", []string{"check", "--format", "xml"}, nil, 2, nil, []string{`unknown --format "xml" (want text, json, sarif, github)`}},
 		{"unknown flag", []string{"check", "--fast"}, nil, 2, nil, []string{"flag provided but not defined: -fast"}},
+		{"help", []string{"fix", "-h"}, nil, 0, nil, []string{"-unsafe-fixes", "-select codes"}},
 		{"missing path", []string{"check", "nope/"}, nil, 2, nil, []string{"nope"}},
 		{"config error", []string{"check"}, map[string]string{"pyproject.toml": "[tool.flaskguard]\nselect = [\"FG4\"]\nunknown-key = 1\n"}, 2, nil,
 			[]string{"pyproject.toml:3:1: tool.flaskguard.unknown-key: unknown key"}},

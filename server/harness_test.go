@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -28,6 +29,21 @@ type client struct {
 	changed chan struct{}
 	exit    chan int
 	version map[string]int32
+
+	progressEnded bool
+}
+
+func (c *client) sawProgressEnd() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.progressEnded
+}
+
+// published returns what was published for uri so far.
+func (c *client) published(uri string) []protocol.PublishDiagnosticsParams {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]protocol.PublishDiagnosticsParams(nil), c.diags[uri]...)
 }
 
 func newClient(t testing.TB) *client {
@@ -49,6 +65,9 @@ func newClient(t testing.TB) *client {
 	c.conn.Go(context.Background(), func(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) error {
 		c.mu.Lock()
 		c.notes = append(c.notes, req.Method())
+		if req.Method() == "$/progress" && strings.Contains(string(req.Params()), `"end"`) {
+			c.progressEnded = true
+		}
 		if req.Method() == "textDocument/publishDiagnostics" {
 			var p protocol.PublishDiagnosticsParams
 			if err := json.Unmarshal(req.Params(), &p); err != nil {

@@ -1,0 +1,79 @@
+package server
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Editing one open module re-publishes the findings of another open module
+// that imports it: app.py's app comes from factory.make().
+func TestCrossFileLiveUpdate(t *testing.T) {
+	c := newClient(t)
+	c.initialize(nil)
+	factoryURI, appURI := "file:///proj/factory.py", "file:///proj/app.py"
+	c.open(factoryURI, "from flask import Flask\n\n\ndef make():\n    return Flask(__name__)\n")
+	c.open(appURI, "from factory import make\n\napp = make()\napp.run(debug=True)\n")
+	if ds := c.waitDiagnostics(appURI); len(ds) != 1 || ds[0].Code != "FG401" {
+		t.Fatalf("app.py: want FG401 through the factory, got %v", codes(ds))
+	}
+	// make() no longer returns a Flask app: app.py's finding must go.
+	c.replaceAll(factoryURI, "class Worker:\n    def run(self, debug=False):\n        pass\n\n\ndef make():\n    return Worker()\n")
+	waitFor(t, func() bool {
+		list := c.published(appURI)
+		return len(list) > 1 && len(list[len(list)-1].Diagnostics) == 0
+	}, "app.py findings not updated after factory.py changed")
+}
+
+// The workspace is indexed after initialized (with $/progress when the
+// client supports it), so a module that is not open still resolves.
+func TestWorkspaceIndexingResolvesClosedModules(t *testing.T) {
+	dir := t.TempDir()
+	must(t, os.MkdirAll(filepath.Join(dir, "web"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "web", "__init__.py"), []byte("from flask import Flask\n\nsite = Flask(__name__)\n"), 0o644))
+	must(t, os.MkdirAll(filepath.Join(dir, ".venv", "lib"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, ".venv", "lib", "flask_app.py"), []byte("app.run(debug=True)\n"), 0o644))
+	c := newClient(t)
+	var res map[string]interface{}
+	if err := c.call("initialize", map[string]interface{}{
+		"rootUri":               pathToURI(dir),
+		"capabilities":          map[string]interface{}{"window": map[string]interface{}{"workDoneProgress": true}},
+		"initializationOptions": map[string]interface{}{"select": []string{"FG4"}},
+	}, &res); err != nil {
+		t.Fatal(err)
+	}
+	c.notify("initialized", map[string]interface{}{})
+	waitFor(t, func() bool { return c.sawProgressEnd() }, "no $/progress end for indexing")
+	uri := pathToURI(filepath.Join(dir, "run.py"))
+	c.open(uri, "from web import site\n\nsite.run(debug=True)\n")
+	if ds := c.waitDiagnostics(uri); len(ds) != 1 || ds[0].Code != "FG401" {
+		t.Fatalf("run.py: want FG401 via the indexed web package, got %v", codes(ds))
+	}
+	// The virtualenv is not the user's app: nothing of it is published.
+	for u := range c.diags {
+		if strings.Contains(u, ".venv") {
+			t.Errorf("published diagnostics for %s", u)
+		}
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool, msg string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatal(msg)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"strings"
 
 	"go.uber.org/zap"
 
@@ -94,10 +95,14 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 			}
 			continue
 		}
-		findings := s.engine.AnalyzeFile(d.file, s.project, d.cache)
-		if extra := projectFindings[d.file.Path]; len(extra) > 0 {
-			findings = append(findings, s.engine.Finish(d.file, extra)...)
-			diagnostics.SortFindings(findings)
+		var findings []diagnostics.Finding
+		if d.path == "" || !s.config.Excluded(d.path, false) {
+			findings = s.engine.AnalyzeFile(d.file, s.project, d.cache)
+			if extra := projectFindings[d.file.Path]; len(extra) > 0 {
+				findings = append(findings, s.engine.Finish(d.file, extra)...)
+				diagnostics.SortFindings(findings)
+			}
+			findings = s.dropPerFileIgnores(d, findings)
 		}
 		same := d.published && d.lastPublished == d.version && sameFindings(d.findings, findings)
 		d.findings, d.findingsOf, d.dirty = findings, d.version, false
@@ -118,4 +123,26 @@ func sameFindings(a, b []diagnostics.Finding) bool {
 		}
 	}
 	return true
+}
+
+// dropPerFileIgnores applies the configuration's per-file-ignores.
+func (s *Server) dropPerFileIgnores(d *document, fs []diagnostics.Finding) []diagnostics.Finding {
+	if d.path == "" {
+		return fs
+	}
+	ignored := s.config.IgnoredCodes(d.path)
+	if len(ignored) == 0 {
+		return fs
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		drop := false
+		for _, prefix := range ignored {
+			drop = drop || strings.HasPrefix(f.Code, prefix)
+		}
+		if !drop {
+			out = append(out, f)
+		}
+	}
+	return out
 }

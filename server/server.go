@@ -17,6 +17,7 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	"go.uber.org/zap"
 
+	"github.com/flaskguard/flaskguard/config"
 	"github.com/flaskguard/flaskguard/diagnostics"
 )
 
@@ -45,6 +46,10 @@ type Server struct {
 	roots        []string
 	projectDirty bool // workspace files changed on disk
 	settings     diagnostics.Settings
+	// config is the workspace configuration file (nil: none); the
+	// editor settings are laid over it.
+	config         *config.File
+	editorSettings settingsPayload
 }
 
 type state int

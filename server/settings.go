@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"strings"
 
+	"path/filepath"
+
 	"go.lsp.dev/jsonrpc2"
 	"go.uber.org/zap"
 
+	"github.com/flaskguard/flaskguard/config"
 	"github.com/flaskguard/flaskguard/diagnostics"
 )
 
@@ -71,17 +74,38 @@ func upper(xs []string) []string {
 	return out
 }
 
-// applySettings runs on the document loop: new settings re-analyse everything.
+// applySettings runs on the document loop: the editor's settings p are
+// laid over the workspace's configuration file, and everything is
+// re-analysed.
 func (s *Server) applySettings(p settingsPayload) {
-	st, err := p.toSettings()
+	s.editorSettings = p
+	s.reloadSettings()
+}
+
+// reloadSettings (re)reads the configuration file of the first workspace
+// folder ([tool.flaskguard] in pyproject.toml, or flaskguard.toml, found
+// upward) and applies the editor's overrides on top.
+func (s *Server) reloadSettings() {
+	var cfg *config.File
+	if len(s.roots) > 0 {
+		f, err := config.Find(s.roots[0])
+		if err != nil {
+			s.log.Warn("configuration file", zap.Error(err))
+			s.showMessage(1, "flaskguard: "+err.Error())
+		} else {
+			cfg = f
+		}
+	}
+	st, err := s.editorSettings.overlay(cfg.Settings())
 	if err != nil {
 		s.log.Warn("invalid settings, keeping the previous ones", zap.Error(err))
 		s.showMessage(1, "flaskguard: "+err.Error())
 		return
 	}
+	s.config = cfg
 	s.settings = st
 	s.engine.Settings = st
-	if p.LogLevel != "" && s.logLevel != nil {
+	if p := s.editorSettings; p.LogLevel != "" && s.logLevel != nil {
 		if err := s.logLevel.UnmarshalText([]byte(p.LogLevel)); err != nil {
 			s.log.Warn("invalid logLevel", zap.String("logLevel", p.LogLevel))
 		}
@@ -91,6 +115,39 @@ func (s *Server) applySettings(p settingsPayload) {
 		d.dirty = true
 	}
 	s.projectDirty = true
+}
+
+// overlay lays the editor's settings over base (from the config file):
+// select replaces, ignore adds, severities override one by one.
+func (p settingsPayload) overlay(base diagnostics.Settings) (diagnostics.Settings, error) {
+	ed, err := p.toSettings()
+	if err != nil {
+		return base, err
+	}
+	if p.Select != nil {
+		base.Select = ed.Select
+	}
+	base.Ignore = append(append([]string(nil), base.Ignore...), ed.Ignore...)
+	if len(ed.Severity) > 0 {
+		merged := map[string]diagnostics.Severity{}
+		for k, v := range base.Severity {
+			merged[k] = v
+		}
+		for k, v := range ed.Severity {
+			merged[k] = v
+		}
+		base.Severity = merged
+	}
+	if p.AssumeExternalConfig != nil {
+		base.AssumeExternalConfig = *p.AssumeExternalConfig
+	}
+	return base, nil
+}
+
+// isConfigFile names the files whose change reloads settings.
+func isConfigFile(path string) bool {
+	base := filepath.Base(path)
+	return base == config.PyprojectTOML || base == config.FlaskguardTOML
 }
 
 func (s *Server) didChangeConfiguration(_ context.Context, _ jsonrpc2.Replier, params json.RawMessage) error {

@@ -74,7 +74,15 @@ func (s *Server) didClose(ctx context.Context, _ jsonrpc2.Replier, params json.R
 	return nil
 }
 
-func (s *Server) didSave(context.Context, jsonrpc2.Replier, json.RawMessage) error {
-	// The open buffer is already the truth; nothing to do.
+func (s *Server) didSave(_ context.Context, _ jsonrpc2.Replier, params json.RawMessage) error {
+	// The open buffer is already the truth for Python files; a saved
+	// configuration file changes the settings.
+	var p protocol.DidSaveTextDocumentParams
+	if err := decode(params, &p); err != nil {
+		return err
+	}
+	if path := uriToPath(string(p.TextDocument.URI)); path != "" && isConfigFile(path) {
+		s.enqueue(s.reloadSettings)
+	}
 	return nil
 }

@@ -38,6 +38,7 @@ func (s *Server) moduleOf(path string) string {
 // cores off the document loop; the results are put in on the loop.
 func (s *Server) indexWorkspace(ctx context.Context) {
 	roots := append([]string(nil), s.roots...)
+	cfg := s.config
 	if len(roots) == 0 {
 		return
 	}
@@ -45,7 +46,9 @@ func (s *Server) indexWorkspace(ctx context.Context) {
 		progress := s.beginProgress(ctx, "Indexing the workspace")
 		var inputs []diagnostics.Input
 		for _, root := range roots {
-			files, err := walk.Files([]string{root}, walk.Options{})
+			files, err := walk.Files([]string{root}, walk.Options{Exclude: func(rel string, isDir bool) bool {
+				return cfg.Excluded(filepath.Join(root, rel), isDir)
+			}})
 			if err != nil {
 				s.log.Warn("indexing", zap.String("root", root), zap.Error(err))
 			}
@@ -156,6 +159,10 @@ func (s *Server) didChangeWatchedFiles(_ context.Context, _ jsonrpc2.Replier, pa
 	s.enqueue(func() {
 		for _, ch := range p.Changes {
 			path := uriToPath(ch.URI)
+			if path != "" && isConfigFile(path) {
+				s.reloadSettings()
+				continue
+			}
 			if path == "" || s.isOpen(path) || diagnostics.ClassifyPath(path) != diagnostics.KindPython {
 				continue
 			}

@@ -77,3 +77,36 @@ func waitFor(t *testing.T, cond func() bool, msg string) {
 	}
 	t.Fatal(msg)
 }
+
+// The workspace's pyproject.toml configures the server; the editor's
+// settings override it; saving the file reloads it.
+func TestWorkspaceConfigurationFile(t *testing.T) {
+	dir := t.TempDir()
+	pyproject := filepath.Join(dir, "pyproject.toml")
+	must(t, os.WriteFile(pyproject, []byte("[tool.flaskguard]\nselect = [\"FG4\", \"FG8\"]\nignore = [\"FG802\"]\n\n[tool.flaskguard.severity]\nFG401 = \"warning\"\n\n[tool.flaskguard.per-file-ignores]\n\"tests/**\" = [\"FG401\"]\n"), 0o644))
+	c := newClient(t)
+	var res map[string]interface{}
+	if err := c.call("initialize", map[string]interface{}{"rootUri": pathToURI(dir), "capabilities": map[string]interface{}{}}, &res); err != nil {
+		t.Fatal(err)
+	}
+	c.notify("initialized", map[string]interface{}{})
+	text := "from flask import Flask\napp = Flask(__name__)\napp.run(host=\"0.0.0.0\", debug=True)\n"
+	appURI := pathToURI(filepath.Join(dir, "app.py"))
+	c.open(appURI, text)
+	ds := c.waitDiagnostics(appURI)
+	if len(ds) != 1 || ds[0].Code != "FG401" || ds[0].Severity != 2 {
+		t.Fatalf("app.py: want FG401 as a warning only (FG802 ignored by the file), got %+v", ds)
+	}
+	testURI := pathToURI(filepath.Join(dir, "tests", "test_app.py"))
+	c.open(testURI, text)
+	if ds := c.waitDiagnostics(testURI); len(ds) != 0 {
+		t.Fatalf("tests/: FG401 is per-file ignored, got %v", codes(ds))
+	}
+	// Saving a changed pyproject.toml reloads it: FG802 comes back.
+	must(t, os.WriteFile(pyproject, []byte("[tool.flaskguard]\nselect = [\"FG4\", \"FG8\"]\n"), 0o644))
+	c.notify("textDocument/didSave", map[string]interface{}{"textDocument": map[string]string{"uri": pathToURI(pyproject)}})
+	waitFor(t, func() bool {
+		list := c.published(appURI)
+		return len(list) > 0 && len(list[len(list)-1].Diagnostics) == 2
+	}, "configuration not reloaded after save")
+}

@@ -57,11 +57,15 @@ func (e *Engine) AnalyzeAll(inputs []Input) [][]Finding {
 // (not yet finished: callers pass them through Finish with their file).
 func (e *Engine) ProjectFindings(p *Project) map[string][]Finding {
 	var all []Finding
+	var model *Model
 	for _, r := range e.Registry.Rules() {
 		if r.CheckProject == nil || !e.Settings.Enabled(r.Code) {
 			continue
 		}
-		pass := &ProjectPass{Rule: r, Project: p, Settings: e.Settings, findings: &all}
+		if model == nil {
+			model = e.safeModel(p)
+		}
+		pass := &ProjectPass{Rule: r, Project: p, Model: model, Settings: e.Settings, findings: &all}
 		e.run(r, "(project)", func() { r.CheckProject(pass) })
 	}
 	byPath := map[string][]Finding{}

@@ -50,6 +50,9 @@ type Engine struct {
 	Registry *Registry
 	Settings Settings
 	Log      *zap.Logger
+	// ReadFile reads the config files the project model loads that are not
+	// Python modules of the project (from_pyfile, from_file); nil: os.ReadFile.
+	ReadFile ReadFileFunc
 }
 
 // NewEngine returns an engine over the default registry.
@@ -100,6 +103,7 @@ func (e *Engine) Symbols(f *File, stmts []syntax.Node, c *Cache) *ModuleSymbols 
 	}
 	c.nextFacts = make(map[string]*StatementFacts, len(stmts))
 	facts := make([]*StatementFacts, 0, len(stmts))
+	starts := make([]int, 0, len(stmts))
 	for _, s := range stmts {
 		key := string(s.Bytes())
 		sf, ok := c.facts[key]
@@ -108,9 +112,12 @@ func (e *Engine) Symbols(f *File, stmts []syntax.Node, c *Cache) *ModuleSymbols 
 		}
 		c.nextFacts[key] = sf
 		facts = append(facts, sf)
+		starts = append(starts, s.Start())
 	}
 	c.facts, c.nextFacts = c.nextFacts, nil
-	return NewModuleSymbols(f.Module, f.IsPackage, facts)
+	ms := NewModuleSymbols(f.Module, f.IsPackage, facts)
+	ms.Starts = starts
+	return ms
 }
 
 func (e *Engine) safeFacts(f *File, s syntax.Node) (sf *StatementFacts) {
@@ -120,7 +127,9 @@ func (e *Engine) safeFacts(f *File, s syntax.Node) (sf *StatementFacts) {
 			sf = &StatementFacts{}
 		}
 	}()
-	return ExtractFacts(s)
+	sf = ExtractFacts(s)
+	sf.Model = ExtractModelFacts(s)
+	return sf
 }
 
 // AnalyzeFile runs the statement rules (Python) or file rules (templates,

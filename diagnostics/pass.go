@@ -183,12 +183,24 @@ func (p *FilePass) ReportRange(start, end int, message string, fixes ...Fix) {
 	})
 }
 
-// ProjectPass is what a project rule sees. The project model grows here.
+// ProjectPass is what a project rule sees: the project and its model.
 type ProjectPass struct {
 	Rule     *Rule
 	Project  *Project
+	Model    *Model // never nil
 	Settings Settings
 	findings *[]Finding
+}
+
+// ReportFinding records fd in file f, with the rule's code and, when
+// fd.Severity is zero, its severity (Related and a lower severity are what
+// Report cannot say).
+func (p *ProjectPass) ReportFinding(f *File, fd Finding) {
+	fd.Code, fd.Path = p.Rule.Code, f.Path
+	if fd.Severity == 0 {
+		fd.Severity = p.Rule.Severity
+	}
+	*p.findings = append(*p.findings, fd)
 }
 
 // Report records a finding in file f.

@@ -13,12 +13,47 @@ type Project struct {
 	mu      sync.RWMutex
 	files   map[string]*ProjectFile // by path
 	modules map[string]*ProjectFile // by dotted module name
+	gen     uint64                  // bumped by Put, Remove, Invalidate
+	// moduleGen is bumped when the set of module names changes.
+	moduleGen uint64
+
+	// suffix caches ModuleSymbols' suffix matches (module → full name, ""
+	// for none); cleared when the set of module names changes.
+	suffixMu sync.Mutex
+	suffix   map[string]string
+
+	// The model cache (model.go): the last model and the generation it was
+	// built for; parsed non-Python config files by path.
+	modelMu  sync.Mutex
+	model    *Model
+	modelGen uint64
+	modelMu2 sync.Mutex
+	extCache map[string]*extSource
 }
 
 // ProjectFile is a file's entry: the file and, for Python, its symbols.
 type ProjectFile struct {
 	File    *File
 	Symbols *ModuleSymbols
+
+	indexOnce sync.Once
+	index     *fileIndex // the model's view of the file, built once
+}
+
+// Generation changes whenever the project does.
+func (p *Project) Generation() uint64 {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.gen
+}
+
+// Invalidate tells the project that something outside its Python files
+// changed (a config file the model read, see Model.ConfigFiles), so the
+// next Engine.Model rebuilds the model.
+func (p *Project) Invalidate() {
+	p.mu.Lock()
+	p.gen++
+	p.mu.Unlock()
 }
 
 // NewProject returns an empty project.
@@ -30,12 +65,20 @@ func NewProject() *Project {
 func (p *Project) Put(f *File, sym *ModuleSymbols) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	_, known := p.modules[f.Module]
 	if old, ok := p.files[f.Path]; ok && old.File.Module != "" && p.modules[old.File.Module] == old {
 		delete(p.modules, old.File.Module)
+		if old.File.Module != f.Module || f.Kind != KindPython {
+			p.clearSuffix()
+		}
 	}
 	pf := &ProjectFile{File: f, Symbols: sym}
+	p.gen++
 	p.files[f.Path] = pf
 	if f.Kind == KindPython && f.Module != "" {
+		if !known {
+			p.clearSuffix()
+		}
 		p.modules[f.Module] = pf
 	}
 }
@@ -47,8 +90,10 @@ func (p *Project) Remove(path string) {
 	if old, ok := p.files[path]; ok {
 		if p.modules[old.File.Module] == old {
 			delete(p.modules, old.File.Module)
+			p.clearSuffix()
 		}
 		delete(p.files, path)
+		p.gen++
 	}
 }
 
@@ -80,17 +125,38 @@ func (p *Project) ModuleSymbols(module string) *ModuleSymbols {
 	if pf, ok := p.modules[module]; ok {
 		return pf.Symbols
 	}
-	var match *ProjectFile
-	for name, pf := range p.modules {
-		if strings.HasSuffix(name, "."+module) {
-			if match != nil {
-				return nil // ambiguous
+	p.suffixMu.Lock()
+	full, cached := p.suffix[module]
+	p.suffixMu.Unlock()
+	if !cached {
+		for name := range p.modules {
+			if strings.HasSuffix(name, "."+module) {
+				if full != "" {
+					full = "" // ambiguous
+					break
+				}
+				full = name
 			}
-			match = pf
 		}
+		p.suffixMu.Lock()
+		if p.suffix == nil {
+			p.suffix = map[string]string{}
+		}
+		p.suffix[module] = full
+		p.suffixMu.Unlock()
 	}
-	if match == nil {
-		return nil
+	if pf := p.modules[full]; full != "" && pf != nil {
+		return pf.Symbols
 	}
-	return match.Symbols
+	return nil
+}
+
+// clearSuffix forgets suffix matches; the caller holds p.mu for writing.
+// The set of module names changed: the model's per-file caches of what
+// names resolve to are dropped too.
+func (p *Project) clearSuffix() {
+	p.moduleGen++
+	p.suffixMu.Lock()
+	p.suffix = nil
+	p.suffixMu.Unlock()
 }

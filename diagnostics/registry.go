@@ -4,6 +4,17 @@ import "sync"
 
 // builtinRules lists every rule flaskguard ships, one file each.
 var builtinRules = []*Rule{
+	FG101SessionCookieNotSecure,
+	FG102SessionCookieHTTPOnlyDisabled,
+	FG103SessionCookieSameSiteMissing,
+	FG104SetCookieWithoutFlags,
+	FG105RememberCookieNotSecure,
+	FG201CSRFProtectionMissing,
+	FG202CSRFDisabled,
+	FG203CSRFExemptView,
+	FG602UploadSizeUnlimited,
+	FG701SecurityHeadersMissing,
+	FG801SecretKeyHardcoded,
 	FG301MarkupFromDynamicString,
 	FG302TemplateStringFromDynamicValue,
 	FG303AutoescapeDisabled,

@@ -30,6 +30,9 @@ type ModuleSymbols struct {
 	Imports map[string]string // local name → qualified name (relative imports made absolute)
 	Facts   []*StatementFacts
 	Rule    ModuleRuleFacts // the statements' RuleFacts merged (filefacts.go)
+	// Starts[i] is the byte offset of the statement of Facts[i] (set by
+	// Engine.Symbols): the project model's facts are relative to it.
+	Starts []int
 }
 
 // NewModuleSymbols merges a module's statement facts in order.

@@ -27,6 +27,9 @@ type StatementFacts struct {
 	// Rule holds file-wide facts some statement rules need (rate limiting,
 	// upload config), gathered from the whole statement; see filefacts.go.
 	Rule RuleFacts
+	// Model is what the statement contributes to the project model
+	// (model_facts.go); set by Engine.Symbols.
+	Model *ModelFacts
 }
 
 // ImportFact binds Local to the qualified name Qualified. Level counts the

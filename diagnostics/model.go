@@ -1,0 +1,488 @@
+package diagnostics
+
+// The project model: the Flask applications of a project, what they are
+// made of and how they are configured, built from every Python file.
+//
+// How the server and the CLI use it:
+//
+//	e := NewEngine(settings, log)
+//	e.ReadFile = func(path string) ([]byte, error) { ... } // optional: open buffers first, then the disk
+//	p := NewProject()
+//	p.Put(f, e.Symbols(f, Statements(f.Tree), cache))      // each Python file (f.Tree may be closed afterwards)
+//	p.Put(g, nil)                                           // each template / env file
+//	byPath := e.ProjectFindings(p)                          // project rules, findings grouped by path
+//	findings := e.Finish(f, byPath[f.Path])                 // per file, with its statement findings
+//	m := e.Model(p)                                         // the model itself (apps, views, config)
+//	p.Invalidate()                                          // a non-Python file the model read changed (m.ConfigFiles)
+//
+// The model is built from facts cached per top-level statement
+// (ModelFacts, extracted by Engine.Symbols and kept in the file's Cache),
+// so rebuilding it after an edit walks no syntax tree: the edited file's
+// new statements were read by Symbols, every other file keeps its facts
+// and its per-file index (cached in its ProjectFile). Engine.Model caches
+// the model until the project changes (Put, Remove, Invalidate).
+// Engine.AnalyzeAll does all of this for a batch of files.
+//
+// Files the model reads itself (from_pyfile, from_file targets that are not
+// Python modules of the project) go through Engine.ReadFile (default
+// os.ReadFile), relative to the directory of the file that creates the app;
+// the paths read are listed in Model.ConfigFiles so that a server can
+// watch them and call Project.Invalidate when they change.
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strings"
+
+	"go.uber.org/zap"
+)
+
+// ReadFileFunc reads a file by the path the model computed from a project
+// file's Path (same form: absolute in the server, as given in the CLI).
+type ReadFileFunc func(path string) ([]byte, error)
+
+// Location is a range in a project file (or, for config entries read from
+// a non-Python file, in that file).
+type Location struct {
+	Path       string
+	Start, End int
+}
+
+// Model is the project model. It is read-only once built.
+type Model struct {
+	Apps       []*App
+	Blueprints []*Blueprint
+	Views      []*View
+	Extensions []*Extension
+	// ConfigFiles lists the non-Python files read through ReadFile
+	// (existing or not), for the server to watch.
+	ConfigFiles []string
+	// FrameOptions / ContentTypeOptions: some code of the project names the
+	// header in a string literal (an after_request handler, a middleware).
+	FrameOptions, ContentTypeOptions bool
+	// UsesSession: the project imports flask's session, flash, Flask-Login
+	// or Flask-WTF (or the whole flask module), so a session cookie exists.
+	UsesSession bool
+	// LoginRemember: login_user(..., remember=...) is called with a value
+	// that is not literally False: Flask-Login sets its remember cookie.
+	LoginRemember bool
+	// CSRFExempts are @csrf.exempt decorators and csrf.exempt(...) calls.
+	CSRFExempts []Location
+
+	files  []*fileIndex
+	byPath map[string]*fileIndex
+	r      *resolver
+}
+
+// App is one Flask application: a Flask(...) call (or a call of a Flask
+// subclass), at module level or inside a factory.
+type App struct {
+	Name    string   // the variable it is bound to, else the factory's name
+	File    *File    // the file creating it
+	Call    Location // the Flask(...) call
+	Scope   string   // the function creating it ("" at module level), e.g. "create_app"
+	Var     string   // the name bound to it in Scope ("" when none)
+	Factory bool     // created in a function that returns it
+	Test    bool     // created in a test file (tests/, test_*.py, conftest.py)
+
+	Config     *AppConfig
+	Views      []*View
+	Extensions []*Extension
+	// CSRFChecks are before_request handlers of the app that check a token.
+	CSRFChecks []Location
+	// Web: the app has routes (its own, a blueprint's, or registered in a
+	// way the model cannot follow); an app without is a script's or a
+	// worker's, and absence rules leave it alone.
+	Web bool
+	// ReadsFiles: some view of the app (or code outside any view) reads request.files.
+	ReadsFiles bool
+
+	site  callRef
+	class *scopeRef // the Flask subclass it is an instance of, nil for Flask itself
+	ops   []opRef
+}
+
+// Blueprint is a Blueprint(...) call.
+type Blueprint struct {
+	Name string
+	File *File
+	Call Location
+	Apps []*App // the apps it is registered on (directly or through parent blueprints)
+	// CSRFCheck: a before_request handler of the blueprint checks a token.
+	CSRFCheck bool
+	Views     []*View
+
+	site       callRef
+	parents    []*Blueprint
+	registered bool
+}
+
+// View is a route: a decorated function, an add_url_rule call, a MethodView.
+type View struct {
+	Name    string
+	File    *File
+	At      Location   // the route decorator or the add_url_rule call
+	Methods []string   // upper case; GET when not given
+	App     *App       // nil when registered on a blueprint or an unknown app
+	Blue    *Blueprint // nil when registered on an app
+	AnyApp  bool       // registered on an app the model cannot identify
+	Exempt  bool       // decorated with @csrf.exempt
+
+	funcs []scopeRef // the function, or the methods of a view class handling the methods
+}
+
+// Extension is a Flask extension instance the rules care about.
+type Extension struct {
+	Kind    string // CSRFProtect, SeaSurf, Limiter, Talisman, LoginManager
+	File    *File
+	At      Location
+	Apps    []*App
+	AllApps bool // attached to an app the model cannot identify (or never visibly attached)
+	Kw      []KwFact
+
+	site callRef
+}
+
+// Mutating reports whether the view accepts POST, PUT, PATCH or DELETE.
+func (v *View) Mutating() []string {
+	var out []string
+	for _, m := range v.Methods {
+		switch m {
+		case "POST", "PUT", "PATCH", "DELETE":
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Attached reports whether an extension of kind applies to app.
+func (m *Model) Attached(app *App, kinds ...string) *Extension {
+	for _, x := range m.Extensions {
+		if !hasString(kinds, x.Kind) {
+			continue
+		}
+		if x.AllApps {
+			return x
+		}
+		for _, a := range x.Apps {
+			if a == app {
+				return x
+			}
+		}
+	}
+	return nil
+}
+
+// File returns a project file by path, nil when it is not part of the model.
+func (m *Model) File(path string) *File {
+	if fi := m.byPath[path]; fi != nil {
+		return fi.pf.File
+	}
+	return nil
+}
+
+func hasString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Model returns p's model, rebuilt from cached facts when p changed.
+func (e *Engine) Model(p *Project) *Model {
+	p.modelMu.Lock()
+	defer p.modelMu.Unlock()
+	gen := p.Generation()
+	if p.model != nil && p.modelGen == gen {
+		return p.model
+	}
+	read := e.ReadFile
+	if read == nil {
+		read = os.ReadFile
+	}
+	m := buildModel(p, read)
+	p.model, p.modelGen = m, gen
+	return m
+}
+
+// fileIndex is one Python file's facts with absolute positions, built once
+// per ProjectFile (so only for files that changed).
+type fileIndex struct {
+	pf     *ProjectFile
+	path   string
+	module string
+	test   bool
+	scopes map[string]scopeRef     // by Path; the last definition wins
+	defs   []scopeRef              // every definition in order
+	binds  map[scopeName][]bindRef // by scope and name, in order
+	names  map[string][]modBinding // module-level names, in order
+	calls  []callRef
+	sets   []setRef
+	consts []entryRef
+	stars  []string // qualified modules of "from m import *"
+
+	frameOptions, contentTypeOptions, readsFiles, usesSession bool
+	anyReadsFiles                                             bool // some function reads request.files
+
+	decos       []decoRef // route, before_request and exempt decorators of functions
+	special     []callRef // calls of config methods, add_url_rule, register_blueprint, ...
+	returnCalls []callRef // calls returned by a function
+	routeT      []symTarget
+	routeGen    uint64
+
+	// notCtor[i]: calls[i] creates no app, blueprint or extension, as
+	// resolved from this file and libraries alone (valid for moduleGen).
+	notCtor    []bool
+	notCtorGen uint64
+}
+
+type scopeName struct{ scope, name string }
+
+// decoRef is a decorator the model reads: meth is "route" (methods nil
+// when not known statically), "before_request", "before_app_request" or
+// "exempt".
+type decoRef struct {
+	def     scopeRef
+	dec     *DecoratorFact
+	recv    string
+	meth    string
+	methods []string
+	funcs   []scopeRef // []scopeRef{def}, shared by the views of every build
+}
+
+var specialMethods = map[string]bool{
+	"add_url_rule": true, "register_blueprint": true, "init_app": true, "before_request": true,
+	"before_app_request": true, "exempt": true, "login_user": true,
+}
+
+func (fi *fileIndex) addDecorators(d scopeRef) {
+	if d.s.Class {
+		return
+	}
+	for i := range d.s.Decos {
+		dec := &d.s.Decos[i]
+		recv, meth := splitLastDot(dec.Name)
+		if recv == "" {
+			continue
+		}
+		dr := decoRef{def: d, dec: dec, recv: recv, meth: meth, funcs: []scopeRef{d}}
+		switch {
+		case meth == "route" || httpRouteMethods[meth] != "":
+			if !dec.Call {
+				continue
+			}
+			dr.meth, dr.methods = "route", []string{"GET"}
+			if meth != "route" {
+				dr.methods = []string{httpRouteMethods[meth]}
+			} else if ma, ok := kwArg(dec.Kw, "methods"); ok {
+				dr.methods = nil
+				if ma.Kind == ArgList && ma.StrsOK {
+					dr.methods = upperAll(ma.Strs)
+				}
+			}
+		case meth == "before_request" || meth == "before_app_request":
+		case meth == "exempt" && !dec.Call:
+		default:
+			continue
+		}
+		fi.decos = append(fi.decos, dr)
+	}
+}
+
+type scopeRef struct {
+	fi   *fileIndex
+	s    *ScopeFact
+	base int
+}
+
+type callRef struct {
+	fi   *fileIndex
+	c    *CallFact
+	base int
+}
+
+type bindRef struct {
+	fi    *fileIndex
+	b     *LocalBind
+	base  int
+	calls []CallFact // the statement's calls (LocalBind.Call indexes them)
+}
+
+type setRef struct {
+	fi   *fileIndex
+	s    *SetFact
+	base int
+}
+
+type entryRef struct {
+	fi   *fileIndex
+	e    *EntryFact
+	base int
+}
+
+type bindingKind uint8
+
+const (
+	bindValue bindingKind = iota
+	bindDef
+	bindImport
+)
+
+type modBinding struct {
+	pos  int
+	kind bindingKind
+	bind bindRef
+	def  scopeRef
+	q    string
+}
+
+func (c callRef) loc() Location {
+	return Location{Path: c.fi.path, Start: c.base + c.c.Off, End: c.base + c.c.End}
+}
+
+func (s scopeRef) loc(sp Span) Location {
+	return Location{Path: s.fi.path, Start: s.base + sp.Off, End: s.base + sp.End}
+}
+
+func (s scopeRef) valid() bool { return s.s != nil }
+
+// sessionModules are imports that mean a session cookie is in use.
+var sessionImports = []string{"flask.session", "flask.flash", "flask_login", "flask_wtf", "flask_session"}
+
+func indexFile(pf *ProjectFile) *fileIndex {
+	f, ms := pf.File, pf.Symbols
+	fi := &fileIndex{
+		pf: pf, path: f.Path, module: f.Module, test: isTestPath(f.Path),
+		scopes: map[string]scopeRef{}, binds: map[scopeName][]bindRef{}, names: map[string][]modBinding{},
+	}
+	if ms == nil || len(ms.Starts) != len(ms.Facts) {
+		return fi
+	}
+	for i, sf := range ms.Facts {
+		base := ms.Starts[i]
+		for _, imp := range sf.Imports {
+			q := absoluteImport(f.Module, f.IsPackage, imp)
+			fi.names[imp.Local] = append(fi.names[imp.Local], modBinding{pos: base, kind: bindImport, q: q})
+			if q == "flask" {
+				fi.usesSession = true
+			}
+			for _, s := range sessionImports {
+				if q == s || strings.HasPrefix(q, s+".") {
+					fi.usesSession = true
+				}
+			}
+		}
+		mf := sf.Model
+		if mf == nil {
+			continue
+		}
+		for j := range mf.Scopes {
+			s := scopeRef{fi, &mf.Scopes[j], base}
+			fi.anyReadsFiles = fi.anyReadsFiles || s.s.ReadsFiles
+			fi.addDecorators(s)
+			fi.scopes[s.s.Path] = s
+			fi.defs = append(fi.defs, s)
+			if s.s.Parent == "" {
+				fi.names[s.s.Name] = append(fi.names[s.s.Name], modBinding{pos: base + s.s.Off, kind: bindDef, def: s})
+			}
+		}
+		for j := range mf.Binds {
+			b := bindRef{fi, &mf.Binds[j], base, mf.Calls}
+			k := scopeName{b.b.Scope, b.b.Name}
+			fi.binds[k] = append(fi.binds[k], b)
+			if b.b.Scope == "" {
+				fi.names[b.b.Name] = append(fi.names[b.b.Name], modBinding{pos: base + b.b.Off, kind: bindValue, bind: b})
+			}
+		}
+		for j := range mf.Calls {
+			c := callRef{fi, &mf.Calls[j], base}
+			fi.calls = append(fi.calls, c)
+			recv, meth := splitLastDot(c.c.Func)
+			if specialMethods[meth] || configMethods[meth] && strings.HasSuffix(recv, ".config") {
+				fi.special = append(fi.special, c)
+			}
+			if c.c.Return && c.c.Scope != "" {
+				fi.returnCalls = append(fi.returnCalls, c)
+			}
+		}
+		for j := range mf.Sets {
+			fi.sets = append(fi.sets, setRef{fi, &mf.Sets[j], base})
+		}
+		for j := range mf.Consts {
+			fi.consts = append(fi.consts, entryRef{fi, &mf.Consts[j], base})
+		}
+		for _, st := range mf.Stars {
+			fi.stars = append(fi.stars, absoluteImport(f.Module, f.IsPackage, ImportFact{Qualified: st.Qualified, Level: st.Level}))
+		}
+		fi.frameOptions = fi.frameOptions || mf.FrameOptions
+		fi.contentTypeOptions = fi.contentTypeOptions || mf.ContentTypeOptions
+		fi.readsFiles = fi.readsFiles || mf.ReadsFiles
+	}
+	return fi
+}
+
+// isTestPath reports files of a test suite.
+func isTestPath(p string) bool {
+	p = filepath.ToSlash(p)
+	base := path.Base(p)
+	if strings.HasPrefix(base, "test_") || strings.HasSuffix(base, "_test.py") || base == "conftest.py" || base == "tests.py" {
+		return true
+	}
+	for _, seg := range strings.Split(path.Dir(p), "/") {
+		if seg == "tests" || seg == "test" || seg == "testing" {
+			return true
+		}
+	}
+	return false
+}
+
+func buildModel(p *Project, read ReadFileFunc) *Model {
+	m := &Model{byPath: map[string]*fileIndex{}}
+	for _, pf := range p.Files() {
+		if pf.File.Kind != KindPython {
+			continue
+		}
+		pf.indexOnce.Do(func() { pf.index = indexFile(pf) })
+		fi := pf.index
+		m.files = append(m.files, fi)
+		m.byPath[fi.path] = fi
+		m.FrameOptions = m.FrameOptions || fi.frameOptions
+		m.ContentTypeOptions = m.ContentTypeOptions || fi.contentTypeOptions
+		m.UsesSession = m.UsesSession || fi.usesSession
+	}
+	r := newResolver(m, p, read)
+	p.mu.RLock()
+	r.moduleGen = p.moduleGen
+	p.mu.RUnlock()
+	m.r = r
+	r.build()
+	return m
+}
+
+// sortedApps orders apps by file and position, for stable output.
+func sortApps(apps []*App) {
+	sort.SliceStable(apps, func(i, j int) bool {
+		if apps[i].Call.Path != apps[j].Call.Path {
+			return apps[i].Call.Path < apps[j].Call.Path
+		}
+		return apps[i].Call.Start < apps[j].Call.Start
+	})
+}
+
+// safeModel is Model that logs a panic and returns an empty model, so that
+// a bug in the model costs the project rules, not the analysis.
+func (e *Engine) safeModel(p *Project) (m *Model) {
+	defer func() {
+		if v := recover(); v != nil {
+			e.Log.Error("panic building the project model", zap.String("panic", fmt.Sprint(v)), zap.ByteString("stack", debug.Stack()))
+			m = &Model{byPath: map[string]*fileIndex{}}
+		}
+	}()
+	return e.Model(p)
+}

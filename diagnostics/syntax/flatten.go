@@ -90,29 +90,27 @@ static int fg_flatten(TSNode n, fg_node *out, int cap) {
 	return count;
 }
 
-// fg_children writes n's children (named or not) into out.
-static int fg_children(TSNode n, TSNode *out, int cap) {
+// fg_children writes n's children (named or not) into out with their
+// ranges and symbols, so listing a module's statements is one call.
+static int fg_children(TSNode n, TSNode *out, uint32_t *starts, uint32_t *ends, uint16_t *kinds, int cap) {
 	TSTreeCursor c = ts_tree_cursor_new(n);
 	int count = 0;
 	if (ts_tree_cursor_goto_first_child(&c)) {
 		do {
 			if (count >= cap) break;
-			out[count++] = ts_tree_cursor_current_node(&c);
+			TSNode k = ts_tree_cursor_current_node(&c);
+			out[count] = k;
+			starts[count] = ts_node_start_byte(k);
+			ends[count] = ts_node_end_byte(k);
+			kinds[count] = ts_node_symbol(k);
+			count++;
 		} while (ts_tree_cursor_goto_next_sibling(&c));
 	}
 	ts_tree_cursor_delete(&c);
 	return count;
 }
 
-static uint32_t fg_child_count(TSNode n) {
-	TSTreeCursor c = ts_tree_cursor_new(n);
-	uint32_t count = 0;
-	if (ts_tree_cursor_goto_first_child(&c)) {
-		do { count++; } while (ts_tree_cursor_goto_next_sibling(&c));
-	}
-	ts_tree_cursor_delete(&c);
-	return count;
-}
+uint32_t ts_node_child_count(TSNode);
 */
 import "C"
 
@@ -188,14 +186,29 @@ func flatten(n *ts.Node) []flatNode {
 	return out[:got]
 }
 
-// children lists n's children as binding nodes in one call.
-func children(n *ts.Node) []ts.Node {
+// child is a child node with its range and kind, read in the same call.
+type child struct {
+	node       ts.Node
+	start, end uint32
+	kind       uint16
+}
+
+// children lists n's children in one call.
+func children(n *ts.Node) []child {
 	c := cnode(n)
-	count := int(C.fg_child_count(c))
+	count := int(C.ts_node_child_count(c))
 	if count == 0 {
 		return nil
 	}
-	out := make([]ts.Node, count)
-	got := int(C.fg_children(c, (*C.TSNode)(unsafe.Pointer(&out[0])), C.int(count)))
-	return out[:got]
+	nodes := make([]ts.Node, count)
+	starts := make([]uint32, count)
+	ends := make([]uint32, count)
+	kinds := make([]uint16, count)
+	got := int(C.fg_children(c, (*C.TSNode)(unsafe.Pointer(&nodes[0])), (*C.uint32_t)(unsafe.Pointer(&starts[0])),
+		(*C.uint32_t)(unsafe.Pointer(&ends[0])), (*C.uint16_t)(unsafe.Pointer(&kinds[0])), C.int(count)))
+	out := make([]child, got)
+	for i := range out {
+		out[i] = child{node: nodes[i], start: starts[i], end: ends[i], kind: kinds[i]}
+	}
+	return out
 }

@@ -171,7 +171,8 @@ func (t *Tree) TopLevel() []Node {
 	kids := children(t.t.RootNode())
 	out := make([]Node, len(kids))
 	for i := range kids {
-		out[i] = Node{t: newSubtree(&kids[i], t.text.Bytes)}
+		k := kids[i]
+		out[i] = Node{t: &subtree{pending: k.node, src: t.text.Bytes, start: k.start, end: k.end, kind: k.kind}}
 	}
 	t.top = out // a tree never changes: compute once, share the lazy copies
 	return append([]Node(nil), out...)

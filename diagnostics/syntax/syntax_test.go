@@ -1,0 +1,146 @@
+package syntax
+
+import (
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func TestNodesAndFields(t *testing.T) {
+	tree := Parse([]byte("import os\napp.run(debug=True, port=5000)  # c\n"))
+	defer tree.Close()
+	stmts := tree.TopLevel()
+	if len(stmts) != 3 || stmts[0].Kind() != "import_statement" || stmts[1].Kind() != "expression_statement" || stmts[2].Kind() != "comment" {
+		t.Fatalf("top level: %v", kinds(stmts))
+	}
+	call := stmts[1].NamedChild(0)
+	if call.Kind() != "call" || call.Field("function").Text() != "app.run" {
+		t.Fatalf("call = %s %q", call.Kind(), call.Field("function").Text())
+	}
+	args := call.Field("arguments").NamedChildren()
+	if len(args) != 2 || args[0].Field("name").Text() != "debug" || args[0].Field("value").Kind() != "true" {
+		t.Fatalf("args: %v", kinds(args))
+	}
+	if args[1].Start() != strings.Index(string(tree.Src()), "port=") || args[1].Text() != "port=5000" {
+		t.Errorf("second argument at %d: %q", args[1].Start(), args[1].Text())
+	}
+	if p := args[0].Parent(); !p.Equal(call.Field("arguments")) {
+		t.Errorf("parent of the keyword argument is %s", p.Kind())
+	}
+	if !call.Field("nope").IsNull() || call.Field("nope").Field("x").Text() != "" {
+		t.Errorf("missing fields must chain to null")
+	}
+	if stmts[1].Parent().IsNull() != true {
+		t.Errorf("a statement's subtree has no parent")
+	}
+}
+
+func TestWalkSkipsChildren(t *testing.T) {
+	tree := Parse([]byte("def f():\n    g(1)\nh(2)\n"))
+	defer tree.Close()
+	var seen []string
+	tree.Root().Walk(func(n Node) bool {
+		if n.Kind() == "call" {
+			seen = append(seen, n.Text())
+		}
+		return n.Kind() != "function_definition" // do not enter functions
+	})
+	if strings.Join(seen, ",") != "h(2)" {
+		t.Fatalf("calls outside functions = %v", seen)
+	}
+	// Walking a subtree stays inside it.
+	fn := tree.TopLevel()[0]
+	count := 0
+	fn.Field("body").Walk(func(n Node) bool {
+		if n.Kind() == "call" {
+			count++
+		}
+		return true
+	})
+	if count != 1 {
+		t.Fatalf("body walk saw %d calls, want 1", count)
+	}
+}
+
+func TestErrorsAreReported(t *testing.T) {
+	tree := Parse([]byte("def broken(:\n    pass\nx = 1\n"))
+	defer tree.Close()
+	if !tree.HasError() || !tree.Root().HasError() {
+		t.Fatal("syntax error not reported")
+	}
+	found := false
+	tree.Root().Walk(func(n Node) bool {
+		found = found || n.IsError() || n.IsMissing()
+		return true
+	})
+	if !found {
+		t.Fatal("no ERROR or missing node")
+	}
+}
+
+// Nodes are Go copies: they stay readable after the tree is closed and
+// garbage collected, and a reparse leaves the old tree's nodes intact.
+func TestNodesOutliveTheirTree(t *testing.T) {
+	tree := Parse([]byte("a = 1\nb = 2\n"))
+	stmt := tree.TopLevel()[1]
+	left := stmt.NamedChild(0).Field("left")
+	next := tree.Reparse([]Edit{{Start: 0, OldEnd: 1, NewText: []byte("zz")}})
+	tree.Close()
+	runtime.GC()
+	if left.Text() != "b" || left.Kind() != "identifier" {
+		t.Fatalf("old node after close: %q %q", left.Kind(), left.Text())
+	}
+	if got := next.TopLevel()[0].NamedChild(0).Field("left").Text(); got != "zz" {
+		t.Fatalf("reparsed: %q", got)
+	}
+	next.Close()
+}
+
+func TestReparseAppliesEditsInOrder(t *testing.T) {
+	tree := Parse([]byte("x = 1\n"))
+	defer tree.Close()
+	next := tree.Reparse([]Edit{
+		{Start: 4, OldEnd: 5, NewText: []byte("22")},         // x = 22
+		{Start: 6, OldEnd: 6, NewText: []byte("\ny = 日本\n")}, // against the text after the first edit
+		{Start: 100, OldEnd: 200, NewText: []byte("#")},      // out of range: clamped to the end
+	})
+	defer next.Close()
+	if got := string(next.Src()); got != "x = 22\ny = 日本\n\n#" {
+		t.Fatalf("text = %q", got)
+	}
+	fresh := Parse(next.Src())
+	defer fresh.Close()
+	if a, b := sexp(next.Root()), sexp(fresh.Root()); a != b {
+		t.Fatalf("incremental %s\nfresh       %s", a, b)
+	}
+}
+
+// Very deep nesting is bounded: flattening stops descending past 4,096
+// levels instead of overflowing a stack.
+func TestDeepNesting(t *testing.T) {
+	src := "x = " + strings.Repeat("(", 10000) + "1" + strings.Repeat(")", 10000) + "\n"
+	tree := Parse([]byte(src))
+	defer tree.Close()
+	n := 0
+	tree.Root().Walk(func(Node) bool { n++; return true })
+	if n == 0 {
+		t.Fatal("nothing walked")
+	}
+}
+
+func kinds(ns []Node) []string {
+	var out []string
+	for _, n := range ns {
+		out = append(out, n.Kind())
+	}
+	return out
+}
+
+func sexp(n Node) string {
+	var b strings.Builder
+	n.Walk(func(c Node) bool {
+		b.WriteString("(" + c.Kind())
+		return true
+	})
+	return b.String()
+}

@@ -30,6 +30,8 @@ type stream struct {
 	rc  io.Closer
 	log *zap.Logger
 	mu  sync.Mutex // serialises writes: the conn's and our error replies
+	// pending is a header line found inside garbage, to be read next.
+	pending string
 }
 
 func newStream(r io.Reader, w io.Writer, c io.Closer, log *zap.Logger) *stream {
@@ -66,36 +68,67 @@ func (s *stream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
 
 var errSkip = fmt.Errorf("skip")
 
+// maxHeaderLine bounds what is kept of one header line: a longer line is
+// garbage, of which only the tail is kept (where a header may resume).
+const maxHeaderLine = 8 << 10
+
 // readFrame reads headers and body. A frame with bad headers is reported
 // and skipped (errSkip); the input's end is io.EOF.
+//
+// Reading resynchronises on the next "Content-Length:" header: bytes left
+// over from a body whose Content-Length was too small or too large, or from
+// a frame with bad headers, run into the next frame's first header line
+// (bodies have no line break of their own), so a header found inside a line
+// starts a new frame there, and so does a Content-Length line that follows
+// garbage. Memory stays bounded: a line longer than maxHeaderLine keeps
+// only its tail.
 func (s *stream) readFrame() ([]byte, int64, error) {
 	var total, length int64 = 0, -1
-	bad := ""
+	bad, headers := "", false
+	skip := func() ([]byte, int64, error) {
+		s.log.Warn("skipping malformed message", zap.String("reason", bad))
+		s.replyError(context.Background(), nil, jsonrpc2.NewError(jsonrpc2.ParseError, bad))
+		return nil, total, errSkip
+	}
 	for {
-		line, err := s.in.ReadString('\n')
-		total += int64(len(line))
+		line, n, err := s.readLine()
+		total += n
 		if err != nil {
-			if err == io.EOF && total > 0 {
-				s.log.Warn("input ended inside a message header")
+			if err == io.EOF && strings.TrimSpace(line) != "" {
+				s.log.Warn("input ended inside a message header", zap.String("partial", truncate(line, 80)))
 			}
 			return nil, total, err
 		}
+		if i := indexContentLength(line); i > 0 || i == 0 && bad != "" {
+			// A header after garbage: report the garbage, and read the new
+			// frame from here. The header is left for the next call.
+			if bad == "" {
+				bad = fmt.Sprintf("unexpected bytes before a header: %q", truncate(line[:i], 40))
+			}
+			s.pending = line[i:]
+			return skip()
+		}
 		line = strings.TrimSpace(line)
 		if line == "" {
-			if length < 0 && bad == "" {
+			if !headers && bad == "" {
 				continue // stray blank line between messages
 			}
 			break
 		}
 		name, value, ok := strings.Cut(line, ":")
-		if !ok {
-			bad = fmt.Sprintf("invalid header line %q", truncate(line, 80))
+		if !ok || !isToken(name) {
+			if bad == "" {
+				bad = fmt.Sprintf("invalid header line %q", truncate(line, 80))
+			}
 			continue
 		}
+		headers = true
 		if strings.EqualFold(strings.TrimSpace(name), "Content-Length") {
 			v, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
 			if err != nil || v <= 0 {
-				bad = fmt.Sprintf("invalid Content-Length %q", truncate(value, 40))
+				if bad == "" {
+					bad = fmt.Sprintf("invalid Content-Length %q", truncate(value, 40))
+				}
 				continue
 			}
 			length = v
@@ -105,9 +138,7 @@ func (s *stream) readFrame() ([]byte, int64, error) {
 		bad = "missing Content-Length header"
 	}
 	if bad != "" {
-		s.log.Warn("skipping malformed message", zap.String("reason", bad))
-		s.replyError(context.Background(), nil, jsonrpc2.NewError(jsonrpc2.ParseError, bad))
-		return nil, total, errSkip
+		return skip()
 	}
 	if length > maxMessageSize {
 		s.log.Warn("skipping oversized message", zap.Int64("bytes", length))
@@ -124,6 +155,57 @@ func (s *stream) readFrame() ([]byte, int64, error) {
 		return nil, total, io.EOF
 	}
 	return body, total + length, nil
+}
+
+// readLine returns the next line with its line break (a line left over by
+// a resynchronisation first), keeping at most maxHeaderLine bytes of it,
+// and the number of bytes consumed.
+func (s *stream) readLine() (string, int64, error) {
+	if s.pending != "" {
+		line := s.pending
+		s.pending = ""
+		return line, 0, nil
+	}
+	var buf []byte
+	var n int64
+	for {
+		chunk, err := s.in.ReadSlice('\n')
+		n += int64(len(chunk))
+		buf = append(buf, chunk...)
+		if len(buf) > maxHeaderLine {
+			buf = append(buf[:0], buf[len(buf)-maxHeaderLine:]...)
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return string(buf), n, err
+	}
+}
+
+// indexContentLength finds a Content-Length header in line (any case), -1
+// if there is none.
+func indexContentLength(line string) int {
+	const h = "content-length:"
+	for i := 0; i+len(h) <= len(line); i++ {
+		if line[i]|0x20 == 'c' && strings.EqualFold(line[i:i+len(h)], h) {
+			return i
+		}
+	}
+	return -1
+}
+
+// isToken reports whether name is an HTTP header field name.
+func isToken(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // Write frames msg.

@@ -36,7 +36,10 @@ func SelectFixes(findings []Finding, unsafe bool) []TextEdit {
 	var edits []TextEdit
 	overlaps := func(e TextEdit) bool {
 		for _, t := range edits {
-			if e.Start < t.End && t.Start < e.End || e.Start == t.Start && e.End == t.End {
+			// Two insertions at one offset are both kept, in finding order
+			// (two project fixes adding lines after an app's config); two
+			// replacements of the same range conflict.
+			if e.Start < t.End && t.Start < e.End || e.Start == t.Start && e.End == t.End && e.End > e.Start {
 				return true
 			}
 		}

@@ -45,7 +45,7 @@ const (
 type ConfigSource struct {
 	Kind SourceKind
 	Name string   // class or module name, file path, or the call for external sources
-	At   Location // the class's name, the file, or the call
+	At   Location // the class's name, the module, or the call loading a file or an external source
 	// Entries: for a class in lookup order (the class itself, then its
 	// bases); otherwise in write order (the last one wins).
 	Entries []*ConfigEntry
@@ -489,14 +489,14 @@ func (r *resolver) fileSource(a *App, rel, format string, at Location) *ConfigSo
 	for _, p := range candidates {
 		if fi := r.m.byPath[p]; fi != nil {
 			src := *r.moduleSource(fi)
-			src.Kind, src.Name = SourceFile, p
+			src.Kind, src.Name, src.At = SourceFile, p, at
 			return &src
 		}
 		entries, ok := r.readConfigFile(p, format)
 		if !ok {
 			continue
 		}
-		return &ConfigSource{Kind: SourceFile, Name: p, At: Location{Path: p}, Entries: entries}
+		return &ConfigSource{Kind: SourceFile, Name: p, At: at, Entries: entries}
 	}
 	return ext
 }

@@ -322,6 +322,12 @@ func (w *factWalker) visit(n syntax.Node) bool {
 		if f := w.function(); f != nil {
 			f.Aborts = true
 		}
+	case "return_statement":
+		if f := w.function(); f != nil {
+			if v := n.NamedChild(0); !v.IsNull() {
+				f.Returns = append(f.Returns, RefOf(v))
+			}
+		}
 	case "import_from_statement":
 		if len(w.stack) == 0 {
 			for _, c := range n.NamedChildren() {

@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/flaskguard/flaskguard/diagnostics"
 	"github.com/flaskguard/flaskguard/diagnostics/source"
+	"github.com/flaskguard/flaskguard/diagnostics/syntax"
 )
 
 // TestDumpProject prints the findings of the project in $FG_DUMP (a
@@ -32,5 +35,194 @@ func TestDumpProject(t *testing.T) {
 				fmt.Printf("    related %s@%d: %s\n", r.Path, r.Start, r.Message)
 			}
 		}
+	}
+}
+
+// project builds a Project the way the server does: Symbols per file, the
+// trees closed afterwards (project rules use facts and text only).
+type testProject struct {
+	engine *diagnostics.Engine
+	p      *diagnostics.Project
+	caches map[string]*diagnostics.Cache
+}
+
+func newTestProject(settings diagnostics.Settings, files map[string]string) *testProject {
+	tp := &testProject{engine: diagnostics.NewEngine(settings, nil), p: diagnostics.NewProject(), caches: map[string]*diagnostics.Cache{}}
+	for path, src := range files {
+		tp.put(path, src)
+	}
+	return tp
+}
+
+func (tp *testProject) put(path, src string) {
+	c := tp.caches[path]
+	if c == nil {
+		c = diagnostics.NewCache()
+		tp.caches[path] = c
+	}
+	tree := syntax.Parse([]byte(src))
+	f := diagnostics.NewPythonFile(path, diagnostics.ModuleName(".", path), tree)
+	tp.p.Put(f, tp.engine.Symbols(f, diagnostics.Statements(tree), c))
+	tree.Close()
+	f.Tree = nil
+}
+
+// findings returns "path:line CODE" for every project finding, sorted.
+func (tp *testProject) findings() []string {
+	var out []string
+	for path, fs := range tp.engine.ProjectFindings(tp.p) {
+		text := tp.p.File(path).File.Text
+		for _, fd := range fs {
+			out = append(out, fmt.Sprintf("%s:%d %s %s", path, text.LineOf(fd.Start)+1, fd.Code, fd.Severity))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sameStrings(a, b []string) bool { return strings.Join(a, "\n") == strings.Join(b, "\n") }
+
+// A config module's edit changes the findings of the file creating the
+// app, and rebuilding the model needs no syntax tree of the other files.
+func TestModelConfigModuleEdit(t *testing.T) {
+	app := "from flask import Flask, session\n\napp = Flask(__name__)\napp.config.from_object(\"settings\")\n\n\n@app.route(\"/\")\ndef index():\n    return session.get(\"x\", \"\")\n\n\n@app.after_request\ndef h(r):\n    r.headers[\"X-Frame-Options\"] = \"DENY\"\n    return r\n"
+	tp := newTestProject(diagnostics.DefaultSettings(), map[string]string{
+		"app.py":      app,
+		"settings.py": "SESSION_COOKIE_SAMESITE = \"Lax\"\n",
+	})
+	if got, want := tp.findings(), []string{"app.py:3 FG101 warning"}; !sameStrings(got, want) {
+		t.Fatalf("before the edit: %v, want %v", got, want)
+	}
+	tp.put("settings.py", "SESSION_COOKIE_SAMESITE = \"Lax\"\nSESSION_COOKIE_SECURE = True\n")
+	if got := tp.findings(); len(got) != 0 {
+		t.Fatalf("after setting SESSION_COOKIE_SECURE: %v", got)
+	}
+	tp.put("settings.py", "SESSION_COOKIE_SECURE = True\n")
+	if got, want := tp.findings(), []string{"app.py:3 FG103 warning"}; !sameStrings(got, want) {
+		t.Fatalf("after removing SAMESITE: %v, want %v", got, want)
+	}
+}
+
+// Facts are cached by statement text with offsets relative to their
+// statement: findings follow a statement that moved.
+func TestModelFactsFollowMovedStatements(t *testing.T) {
+	src := "from flask import Flask, session\n\nweb = Flask(__name__)\n\n\n@web.route(\"/\")\ndef index():\n    return session.get(\"x\", \"\")\n"
+	tp := newTestProject(diagnostics.Settings{Select: []string{"FG101"}, AssumeExternalConfig: true}, map[string]string{"web.py": src})
+	if got, want := tp.findings(), []string{"web.py:3 FG101 warning"}; !sameStrings(got, want) {
+		t.Fatalf("%v, want %v", got, want)
+	}
+	tp.put("web.py", "# a comment\n\n\n"+src)
+	byPath := tp.engine.ProjectFindings(tp.p)
+	fd := byPath["web.py"][0]
+	text := tp.p.File("web.py").File.Text
+	if line := text.LineOf(fd.Start) + 1; line != 6 || string(text.Bytes[fd.Start:fd.End]) != "Flask(__name__)" {
+		t.Fatalf("finding at line %d %q, want line 6 on Flask(__name__)", line, text.Bytes[fd.Start:fd.End])
+	}
+}
+
+// With assume-external-config = false, what the model cannot see is
+// reported at Information severity instead of staying silent.
+func TestAssumeExternalConfigFalse(t *testing.T) {
+	files := map[string]string{
+		"app.py": "import os\nfrom flask import Flask, session\n\napp = Flask(__name__)\napp.config.from_envvar(\"SETTINGS\")\napp.config[\"SESSION_COOKIE_SAMESITE\"] = os.environ.get(\"SAMESITE\")\n\n\n@app.route(\"/\")\ndef index():\n    return session.get(\"x\", \"\")\n",
+	}
+	settings := diagnostics.Settings{Select: []string{"FG101", "FG103"}, AssumeExternalConfig: true}
+	if got := newTestProject(settings, files).findings(); len(got) != 0 {
+		t.Fatalf("assuming external config: %v", got)
+	}
+	settings.AssumeExternalConfig = false
+	got := newTestProject(settings, files).findings()
+	want := []string{"app.py:4 FG101 info", "app.py:6 FG103 info"}
+	if !sameStrings(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+}
+
+// FG201 lists the unprotected views, wherever they are, as related information.
+func TestFG201RelatedViews(t *testing.T) {
+	dir := "../testdata/projects/blueprints_unprotected"
+	files := loadProject(t, dir)
+	results := analyze(files, dir)
+	var related []string
+	for i, f := range files {
+		for _, fd := range results[i] {
+			if fd.Code != "FG201" {
+				continue
+			}
+			if f.rel != "app.py" {
+				t.Errorf("FG201 in %s, want app.py", f.rel)
+			}
+			for _, r := range fd.Related {
+				related = append(related, r.Path+": "+r.Message)
+			}
+		}
+	}
+	want := []string{
+		"views/admin.py: delete_user accepts POST without a CSRF check",
+		"views/admin.py: update_settings accepts POST without a CSRF check",
+		"views/pages.py: publish accepts PUT, POST without a CSRF check",
+	}
+	if !sameStrings(related, want) {
+		t.Errorf("related:\n%s\nwant:\n%s", strings.Join(related, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// The model's API: apps, views, blueprints, extensions, effective config;
+// config files come through Engine.ReadFile and Invalidate rereads them.
+func TestModelAPI(t *testing.T) {
+	cfg := "SESSION_COOKIE_SECURE = False\n"
+	tp := newTestProject(diagnostics.DefaultSettings(), map[string]string{
+		"pkg/__init__.py": "from flask import Flask\nfrom .ext import csrf\n\ndef create_app():\n    app = Flask(__name__)\n    app.config.from_pyfile(\"app.cfg\")\n    csrf.init_app(app)\n    from .views import bp\n    app.register_blueprint(bp)\n    return app\n",
+		"pkg/ext.py":      "from flask_wtf.csrf import CSRFProtect\n\ncsrf = CSRFProtect()\n",
+		"pkg/views.py":    "from flask import Blueprint\n\nbp = Blueprint(\"v\", __name__)\n\n@bp.route(\"/a\", methods=[\"POST\"])\ndef a():\n    return \"\"\n",
+	})
+	reads := 0
+	tp.engine.ReadFile = func(p string) ([]byte, error) {
+		reads++
+		if filepath.ToSlash(p) == "pkg/app.cfg" {
+			return []byte(cfg), nil
+		}
+		return nil, os.ErrNotExist
+	}
+	m := tp.engine.Model(tp.p)
+	if len(m.Apps) != 1 {
+		t.Fatalf("%d apps", len(m.Apps))
+	}
+	a := m.Apps[0]
+	if a.Scope != "create_app" || a.Var != "app" || !a.Factory || a.File.Path != "pkg/__init__.py" {
+		t.Errorf("app: scope %q var %q factory %v file %s", a.Scope, a.Var, a.Factory, a.File.Path)
+	}
+	if len(m.Blueprints) != 1 || len(m.Blueprints[0].Apps) != 1 || m.Blueprints[0].Apps[0] != a {
+		t.Errorf("blueprint not registered on the app: %+v", m.Blueprints)
+	}
+	if len(a.Views) != 1 || a.Views[0].Name != "a" || a.Views[0].Blue == nil || strings.Join(a.Views[0].Methods, ",") != "POST" {
+		t.Errorf("views: %+v", a.Views)
+	}
+	if x := m.Attached(a, "CSRFProtect"); x == nil || x.File.Path != "pkg/ext.py" {
+		t.Errorf("CSRFProtect not attached: %+v", x)
+	}
+	if !sameStrings(m.ConfigFiles, []string{filepath.Join("pkg", "app.cfg")}) {
+		t.Errorf("config files %v", m.ConfigFiles)
+	}
+	effective := func(m *diagnostics.Model) diagnostics.Effective {
+		sc := m.Apps[0].Config.Scenarios()
+		if len(sc) != 1 {
+			t.Fatalf("%d scenarios", len(sc))
+		}
+		return sc[0].Effective("SESSION_COOKIE_SECURE")
+	}
+	if e := effective(m); e.Entry == nil || !e.Entry.Value.Known || e.Entry.Value.Truthy || e.Source.Kind != diagnostics.SourceFile {
+		t.Fatalf("SESSION_COOKIE_SECURE: %+v", e)
+	}
+	if m2 := tp.engine.Model(tp.p); m2 != m {
+		t.Errorf("unchanged project: the model was rebuilt")
+	}
+	cfg = "SESSION_COOKIE_SECURE = True\n"
+	tp.p.Invalidate()
+	if e := effective(tp.engine.Model(tp.p)); e.Entry == nil || !e.Entry.Value.Truthy {
+		t.Errorf("after Invalidate, SESSION_COOKIE_SECURE: %+v", e.Entry)
+	}
+	if reads < 2 {
+		t.Errorf("ReadFile called %d times", reads)
 	}
 }

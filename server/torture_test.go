@@ -533,9 +533,9 @@ func TestTortureOutOfRangePositions(t *testing.T) {
 		return map[string]interface{}{"start": map[string]int64{"line": sl, "character": sc}, "end": map[string]int64{"line": el, "character": ec}}
 	}
 	changes := []map[string]interface{}{
-		{"range": rng(1000000, 0, 1000000, 5), "text": "x = 1\n"},              // past the last line: appended
-		{"range": rng(0, 4000000000, 0, 4000000000), "text": "  # end"},        // past the line's end
-		{"range": rng(2, 5, 0, 0), "text": ""},                                 // end before start
+		{"range": rng(1000000, 0, 1000000, 5), "text": "x = 1\n"},                   // past the last line: appended
+		{"range": rng(0, 4000000000, 0, 4000000000), "text": "  # end"},             // past the line's end
+		{"range": rng(2, 5, 0, 0), "text": ""},                                      // end before start
 		{"range": rng(4294967295, 4294967295, 4294967295, 4294967295), "text": "y"}, // uint32 max
 	}
 	for i, ch := range changes {

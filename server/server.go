@@ -13,6 +13,7 @@ import (
 	"context"
 	"io"
 	"sync"
+	"time"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.uber.org/zap"
@@ -106,8 +107,15 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, opts Options) int {
 	}
 	cancel()
 	s.conn.Close()
-	<-loopDone
-	s.closeDocuments()
+	// The document loop stops at its next step; an analysis of a huge file
+	// may still be running. The session is over either way: wait briefly,
+	// and leave the trees to the process's exit if it does not finish.
+	select {
+	case <-loopDone:
+		s.closeDocuments()
+	case <-time.After(250 * time.Millisecond):
+		s.log.Warn("analysis still running at exit; not waiting for it")
+	}
 	if s.getState() == stateShutdown {
 		return 0
 	}

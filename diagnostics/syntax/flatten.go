@@ -92,7 +92,7 @@ static int fg_flatten(TSNode n, fg_node *out, int cap) {
 
 // fg_children writes n's children (named or not) into out with their
 // ranges and symbols, so listing a module's statements is one call.
-static int fg_children(TSNode n, TSNode *out, uint32_t *starts, uint32_t *ends, uint16_t *kinds, int cap) {
+static int fg_children(TSNode n, TSNode *out, uint32_t *starts, uint32_t *ends, uint16_t *kinds, uint8_t *errs, int cap) {
 	TSTreeCursor c = ts_tree_cursor_new(n);
 	int count = 0;
 	if (ts_tree_cursor_goto_first_child(&c)) {
@@ -103,6 +103,7 @@ static int fg_children(TSNode n, TSNode *out, uint32_t *starts, uint32_t *ends, 
 			starts[count] = ts_node_start_byte(k);
 			ends[count] = ts_node_end_byte(k);
 			kinds[count] = ts_node_symbol(k);
+			errs[count] = ts_node_has_error(k) || ts_node_is_error(k) || ts_node_is_missing(k);
 			count++;
 		} while (ts_tree_cursor_goto_next_sibling(&c));
 	}
@@ -191,6 +192,7 @@ type child struct {
 	node       ts.Node
 	start, end uint32
 	kind       uint16
+	hasError   bool
 }
 
 // children lists n's children in one call.
@@ -204,11 +206,13 @@ func children(n *ts.Node) []child {
 	starts := make([]uint32, count)
 	ends := make([]uint32, count)
 	kinds := make([]uint16, count)
+	errs := make([]uint8, count)
 	got := int(C.fg_children(c, (*C.TSNode)(unsafe.Pointer(&nodes[0])), (*C.uint32_t)(unsafe.Pointer(&starts[0])),
-		(*C.uint32_t)(unsafe.Pointer(&ends[0])), (*C.uint16_t)(unsafe.Pointer(&kinds[0])), C.int(count)))
+		(*C.uint32_t)(unsafe.Pointer(&ends[0])), (*C.uint16_t)(unsafe.Pointer(&kinds[0])),
+		(*C.uint8_t)(unsafe.Pointer(&errs[0])), C.int(count)))
 	out := make([]child, got)
 	for i := range out {
-		out[i] = child{node: nodes[i], start: starts[i], end: ends[i], kind: kinds[i]}
+		out[i] = child{node: nodes[i], start: starts[i], end: ends[i], kind: kinds[i], hasError: errs[i] != 0}
 	}
 	return out
 }

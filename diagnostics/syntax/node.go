@@ -27,6 +27,17 @@ type subtree struct {
 	start, end uint32 // of the root, known before flattening
 	kind       uint16
 	flat       bool
+	shift      int32 // added to every stored offset (see Tree.reparseStatement)
+	hasError   bool  // the root has a syntax error at or below it (TopLevel roots)
+}
+
+// moved is the same subtree in a new text, its offsets moved by delta.
+// A flattened copy is shared; an unflattened one flattens on its own.
+func (s *subtree) moved(src []byte, delta int) subtree {
+	c := *s
+	c.src = src
+	c.shift += int32(delta)
+	return c
 }
 
 func (s *subtree) ensure() {
@@ -75,9 +86,9 @@ func (n Node) Start() int {
 		return 0
 	}
 	if n.i == 0 {
-		return int(n.t.start)
+		return int(n.t.start) + int(n.t.shift)
 	}
-	return int(n.node().start)
+	return int(n.node().start) + int(n.t.shift)
 }
 
 // End is the offset just past the node.
@@ -86,9 +97,9 @@ func (n Node) End() int {
 		return 0
 	}
 	if n.i == 0 {
-		return int(n.t.end)
+		return int(n.t.end) + int(n.t.shift)
 	}
-	return int(n.node().end)
+	return int(n.node().end) + int(n.t.shift)
 }
 
 // Text is the node's source text.

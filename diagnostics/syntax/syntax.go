@@ -15,7 +15,9 @@ package syntax
 
 import (
 	"context"
+	"sort"
 	"sync"
+	"sync/atomic"
 
 	ts "github.com/tree-sitter/go-tree-sitter"
 	python "github.com/tree-sitter/tree-sitter-python/bindings/go"
@@ -62,10 +64,39 @@ func putParser(p *ts.Parser) {
 }
 
 // Tree is a parsed Python file. Its owner must Close it.
+//
+// A Tree made by Reparse may be "virtual": when an edit stays inside one
+// top-level statement that starts and ends its lines, only that statement
+// is parsed again (standalone, in microseconds), and the other statements
+// are the previous tree's, moved by the edit's length. Tree-sitter's own
+// incremental reparse costs about a tenth of a full parse whatever the
+// edit (it revisits every top-level node), so this keeps keystrokes cheap.
+// A virtual tree shares the C tree of the last real parse (its base) and
+// keeps the edits made since; a later edit that leaves the fast path
+// reparses the base incrementally with all of them.
 type Tree struct {
-	text *source.Text
+	text    *source.Text
+	base    *base
+	pending []ts.InputEdit // edits from base's text to text; empty for a real tree
+	top     []Node         // TopLevel, memoised
+	clean   int8           // 0 unknown, 1 no syntax error, -1 has one
+	real    *Tree          // a real parse of text, made on demand by Root for a virtual tree
+}
+
+// base is a C tree shared by a real Tree and the virtual Trees derived
+// from it; it is never edited in place, so their nodes stay valid.
+type base struct {
 	t    *ts.Tree
-	top  []Node // TopLevel, memoised
+	refs int32
+}
+
+func (b *base) retain() *base { atomic.AddInt32(&b.refs, 1); return b }
+
+func (b *base) release() {
+	if atomic.AddInt32(&b.refs, -1) == 0 {
+		b.t.Close()
+		b.t = nil
+	}
 }
 
 // Parse parses src from scratch.
@@ -90,7 +121,7 @@ func parse(ctx context.Context, text *source.Text, old *ts.Tree) *Tree {
 	if t == nil {
 		return nil
 	}
-	return &Tree{text: text, t: t}
+	return &Tree{text: text, base: &base{t: t, refs: 1}}
 }
 
 // Edit describes one replacement in byte offsets of the text it applies to.
@@ -107,19 +138,23 @@ func (e Edit) Apply(src []byte) []byte {
 	return append(out, src[e.OldEnd:]...)
 }
 
+// maxPending bounds the edits a virtual tree carries before a real reparse.
+const maxPending = 200
+
 // Reparse applies edits in order (each against the text the previous one
-// produced), tells the old tree about each, and reparses incrementally. The
-// receiver is left edited but valid; the caller closes it when done with its
-// nodes. Offsets out of range are clamped.
+// produced) and returns the tree of the result; the receiver is unchanged
+// and stays usable until closed. Offsets out of range are clamped.
 func (t *Tree) Reparse(edits []Edit) *Tree {
 	text := t.text
+	var inputs []ts.InputEdit
+	var applied []Edit
 	for _, e := range edits {
 		n := len(text.Bytes)
 		e.Start = clamp(e.Start, 0, n)
 		e.OldEnd = clamp(e.OldEnd, e.Start, n)
 		next := source.New(e.Apply(text.Bytes))
 		newEnd := e.Start + len(e.NewText)
-		t.t.Edit(&ts.InputEdit{
+		inputs = append(inputs, ts.InputEdit{
 			StartByte:      uint(e.Start),
 			OldEndByte:     uint(e.OldEnd),
 			NewEndByte:     uint(newEnd),
@@ -127,9 +162,119 @@ func (t *Tree) Reparse(edits []Edit) *Tree {
 			OldEndPosition: point(text.OffsetPoint(e.OldEnd)),
 			NewEndPosition: point(next.OffsetPoint(newEnd)),
 		})
+		applied = append(applied, e)
 		text = next
 	}
-	return parse(context.Background(), text, t.t)
+	if len(applied) == 1 && !DisableFastPath {
+		if nt := t.reparseStatement(applied[0], text, inputs[0]); nt != nil {
+			return nt
+		}
+	}
+	return t.reparseAll(text, inputs)
+}
+
+// fastPathHits counts statement-only reparses (read by tests).
+var fastPathHits int64
+
+// DisableFastPath makes every Reparse a tree-sitter incremental reparse
+// (for tests and benchmarks that compare the two).
+var DisableFastPath bool
+
+// reparseAll reparses the base incrementally with every pending edit.
+func (t *Tree) reparseAll(text *source.Text, inputs []ts.InputEdit) *Tree {
+	old := t.base.t.Clone()
+	defer old.Close()
+	for i := range t.pending {
+		old.Edit(&t.pending[i])
+	}
+	for i := range inputs {
+		old.Edit(&inputs[i])
+	}
+	return parse(context.Background(), text, old)
+}
+
+// reparseStatement is the fast path described on Tree; nil when the edit
+// does not qualify.
+func (t *Tree) reparseStatement(e Edit, text *source.Text, input ts.InputEdit) *Tree {
+	if len(t.pending) >= maxPending {
+		return nil
+	}
+	top := t.TopLevel()
+	i := sort.Search(len(top), func(i int) bool { return top[i].End() >= e.OldEnd })
+	if i == len(top) || top[i].Start() > e.Start {
+		return nil // in a gap between statements, or past the last one
+	}
+	// Every other statement must be free of errors: then the result is a
+	// valid module whose statements parse the same alone as together. The
+	// edited one may be broken now (it is being typed) as long as the edit
+	// mends it.
+	if t.HasError() {
+		for j, n := range top {
+			if j != i && n.t.hasError {
+				return nil
+			}
+		}
+	}
+	old := t.text.Bytes
+	sStart, sEnd := top[i].Start(), top[i].End()
+	if sStart > 0 && old[sStart-1] != '\n' || !endsItsLine(old, sEnd) {
+		return nil // shares a line with another statement: context matters
+	}
+	delta := len(e.NewText) - (e.OldEnd - e.Start)
+	if sEnd+delta < sStart {
+		return nil
+	}
+	chunk := text.Bytes[sStart : sEnd+delta]
+	if len(chunk) == 0 || chunk[0] == ' ' || chunk[0] == '\t' || chunk[0] == '\r' || chunk[0] == '\n' {
+		return nil
+	}
+	ct := parse(context.Background(), source.New(chunk), nil)
+	if ct == nil {
+		return nil
+	}
+	defer ct.Close()
+	root := ct.base.t.RootNode()
+	if root.HasError() {
+		return nil
+	}
+	kids := children(root)
+	if len(kids) != 1 || kids[0].start != 0 || int(kids[0].end) != len(chunk) {
+		return nil // the edit split, merged or extended statements
+	}
+	newTop := make([]Node, len(top))
+	subs := make([]subtree, len(top)) // one allocation for the moved statements
+	for j, n := range top {
+		switch {
+		case j < i:
+			subs[j] = n.t.moved(text.Bytes, 0)
+			newTop[j] = Node{t: &subs[j]}
+		case j > i:
+			subs[j] = n.t.moved(text.Bytes, delta)
+			newTop[j] = Node{t: &subs[j]}
+		default:
+			flat := flatten(&kids[0].node)
+			newTop[j] = Node{t: &subtree{nodes: flat, flat: true, src: text.Bytes,
+				start: 0, end: kids[0].end, kind: kids[0].kind, shift: int32(sStart)}}
+		}
+	}
+	atomic.AddInt64(&fastPathHits, 1)
+	pending := make([]ts.InputEdit, len(t.pending), len(t.pending)+1)
+	copy(pending, t.pending)
+	return &Tree{text: text, base: t.base.retain(), pending: append(pending, input), top: newTop, clean: 1}
+}
+
+// endsItsLine reports that only blanks or a comment follow off on its line.
+func endsItsLine(src []byte, off int) bool {
+	for ; off < len(src); off++ {
+		switch src[off] {
+		case ' ', '\t', '\r':
+		case '\n', '#':
+			return true
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func point(p source.Point) ts.Point { return ts.Point{Row: uint(p.Row), Column: uint(p.Column)} }
@@ -144,13 +289,16 @@ func clamp(v, lo, hi int) int {
 	return v
 }
 
-// Close frees the tree's C memory. Safe to call twice and on nil.
+// Close frees the tree's C memory (shared with derived trees until the
+// last is closed). Safe to call twice and on nil.
 func (t *Tree) Close() {
-	if t == nil || t.t == nil {
+	if t == nil || t.base == nil {
 		return
 	}
-	t.t.Close()
-	t.t = nil
+	t.base.release()
+	t.base = nil
+	t.real.Close()
+	t.real = nil
 }
 
 // Text is the source the tree was parsed from.
@@ -159,8 +307,17 @@ func (t *Tree) Text() *source.Text { return t.text }
 // Src is the source bytes.
 func (t *Tree) Src() []byte { return t.text.Bytes }
 
-// Root is the module node (the whole tree is copied on first use).
-func (t *Tree) Root() Node { return Node{t: newSubtree(t.t.RootNode(), t.text.Bytes)} }
+// Root is the module node (the whole tree is copied on first use). For a
+// virtual tree this makes a real parse first.
+func (t *Tree) Root() Node {
+	if len(t.pending) > 0 {
+		if t.real == nil {
+			t.real = t.reparseAll(t.text, nil)
+		}
+		return t.real.Root()
+	}
+	return Node{t: newSubtree(t.base.t.RootNode(), t.text.Bytes)}
+}
 
 // TopLevel lists the module's children, each copied out of tree-sitter
 // only when read beyond its kind and range.
@@ -168,18 +325,26 @@ func (t *Tree) TopLevel() []Node {
 	if t.top != nil {
 		return append([]Node(nil), t.top...)
 	}
-	kids := children(t.t.RootNode())
+	kids := children(t.base.t.RootNode())
 	out := make([]Node, len(kids))
 	for i := range kids {
 		k := kids[i]
-		out[i] = Node{t: &subtree{pending: k.node, src: t.text.Bytes, start: k.start, end: k.end, kind: k.kind}}
+		out[i] = Node{t: &subtree{pending: k.node, src: t.text.Bytes, start: k.start, end: k.end, kind: k.kind, hasError: k.hasError}}
 	}
 	t.top = out // a tree never changes: compute once, share the lazy copies
 	return append([]Node(nil), out...)
 }
 
 // HasError reports a syntax error anywhere in the tree.
-func (t *Tree) HasError() bool { return t.t.RootNode().HasError() }
+func (t *Tree) HasError() bool {
+	if t.clean == 0 {
+		t.clean = 1
+		if t.base.t.RootNode().HasError() {
+			t.clean = -1
+		}
+	}
+	return t.clean < 0
+}
 
 var (
 	kindNames []string

@@ -1,0 +1,141 @@
+package syntax
+
+import (
+	"fmt"
+	"math/rand"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/flaskguard/flaskguard/diagnostics/source"
+	"github.com/flaskguard/flaskguard/internal/gen"
+)
+
+// topSexp renders every top-level statement's subtree with offsets: what
+// the analysis reads.
+func topSexp(t *Tree) string {
+	var b strings.Builder
+	for _, s := range t.TopLevel() {
+		s.Walk(func(n Node) bool {
+			fmt.Fprintf(&b, "(%s %d %d %v)", n.Kind(), n.Start(), n.End(), n.IsError())
+			return true
+		})
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+var edits = []string{"x", "1", " ", "\n", "\n\n", "(", ")", "'", "\"", "#", ":", "😀", "日本", "\r\n",
+	"if x:\n    y = 1\n", "    ", "def", "@app.route('/')\n", "\\", "\"\"\"", "", "app.run(debug=True)"}
+
+// A tree built by many random edits (fast path or not) must have the same
+// statements, byte for byte and node for node, as a fresh parse.
+func TestFastPathMatchesFreshParse(t *testing.T) {
+	before := atomic.LoadInt64(&fastPathHits)
+	for seed := int64(1); seed <= 15; seed++ {
+		rng := rand.New(rand.NewSource(seed))
+		tree := Parse(gen.Module(seed, 200))
+		for step := 0; step < 80; step++ {
+			src := tree.Src()
+			at := rng.Intn(len(src) + 1)
+			end := at
+			if rng.Intn(3) == 0 {
+				end = clamp(at+rng.Intn(6), at, len(src))
+			}
+			e := Edit{Start: at, OldEnd: end, NewText: []byte(edits[rng.Intn(len(edits))])}
+			if rng.Intn(5) != 0 {
+				// Typing inside a word or a string: what most keystrokes are.
+				at = rng.Intn(len(src) + 1)
+				for at < len(src) && !(isLetter(src[at]) && at > 0 && isLetter(src[at-1])) {
+					at++
+				}
+				e = Edit{Start: at, OldEnd: at, NewText: []byte("q")}
+			}
+			next := tree.Reparse([]Edit{e})
+			tree.Close()
+			tree = next
+			if next.HasError() && rng.Intn(10) < 8 {
+				// Undo a keystroke that broke the file (as users do), so
+				// that later edits can take the fast path again.
+				next = tree.Reparse([]Edit{{Start: e.Start, OldEnd: e.Start + len(e.NewText), NewText: src[e.Start:e.OldEnd]}})
+				tree.Close()
+				tree = next
+			}
+			if step%10 == 9 {
+				fresh := Parse(tree.Src())
+				if a, b := topSexp(tree), topSexp(fresh); a != b {
+					t.Fatalf("seed %d step %d: statements differ from a fresh parse\ntext:\n%s\ngot:\n%s\nwant:\n%s", seed, step, tree.Src(), a, b)
+				}
+				if tree.HasError() != fresh.HasError() {
+					t.Fatalf("seed %d step %d: HasError %v, fresh %v", seed, step, tree.HasError(), fresh.HasError())
+				}
+				fresh.Close()
+			}
+		}
+		// The real parse behind a virtual tree agrees too.
+		fresh := Parse(tree.Src())
+		var a, b strings.Builder
+		tree.Root().Walk(func(n Node) bool { fmt.Fprintf(&a, "(%s %d)", n.Kind(), n.Start()); return true })
+		fresh.Root().Walk(func(n Node) bool { fmt.Fprintf(&b, "(%s %d)", n.Kind(), n.Start()); return true })
+		if a.String() != b.String() {
+			t.Fatalf("seed %d: Root of the edited tree differs from a fresh parse", seed)
+		}
+		fresh.Close()
+		tree.Close()
+	}
+	if hits := atomic.LoadInt64(&fastPathHits) - before; hits < 100 {
+		t.Fatalf("the statement fast path was taken only %d times: the test does not exercise it", hits)
+	}
+}
+
+func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
+
+// Typing inside a statement takes the fast path; an edit that joins two
+// statements does not, and both give the right statements.
+func TestFastPathCases(t *testing.T) {
+	src := "import os\n\n\ndef f():\n    return 1\n\n\nx = 2  # note\ny = 3; z = 4\n"
+	tests := []struct {
+		name      string
+		at, end   int
+		text      string
+		wantFast  bool
+		wantKinds string
+	}{
+		{"inside a function", strings.Index(src, "1\n"), strings.Index(src, "1\n") + 1, "42", true,
+			"import_statement function_definition expression_statement comment expression_statement ; expression_statement"},
+		{"before a trailing comment", strings.Index(src, "2  #"), strings.Index(src, "2  #") + 1, "3", true,
+			"import_statement function_definition expression_statement comment expression_statement ; expression_statement"},
+		{"a statement sharing its line", strings.Index(src, "3;"), strings.Index(src, "3;") + 1, "5", false,
+			"import_statement function_definition expression_statement comment expression_statement ; expression_statement"},
+		{"dedent splits the function", strings.Index(src, "    return"), strings.Index(src, "    return") + 4, "", false,
+			"import_statement function_definition return_statement"},
+		{"in a gap", strings.Index(src, "\n\n\ndef"), strings.Index(src, "\n\n\ndef"), "\nprint(1)", false,
+			"import_statement expression_statement function_definition expression_statement comment expression_statement ; expression_statement"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tree := Parse([]byte(src))
+			defer tree.Close()
+			before := atomic.LoadInt64(&fastPathHits)
+			next := tree.Reparse([]Edit{{Start: tc.at, OldEnd: tc.end, NewText: []byte(tc.text)}})
+			defer next.Close()
+			if fast := atomic.LoadInt64(&fastPathHits) > before; fast != tc.wantFast {
+				t.Errorf("fast path = %v, want %v", fast, tc.wantFast)
+			}
+			var kinds []string
+			for _, s := range next.TopLevel() {
+				kinds = append(kinds, s.Kind())
+			}
+			got := strings.Join(kinds, " ")
+			fresh := Parse(next.Src())
+			defer fresh.Close()
+			if a, b := topSexp(next), topSexp(fresh); a != b {
+				t.Fatalf("differs from a fresh parse:\n%s\nvs\n%s", a, b)
+			}
+			if !strings.HasPrefix(got, tc.wantKinds) {
+				t.Errorf("statements = %s, want %s", got, tc.wantKinds)
+			}
+			_ = source.New
+		})
+	}
+}

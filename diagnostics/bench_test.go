@@ -1,6 +1,7 @@
 package diagnostics_test
 
 import (
+	"bytes"
 	"fmt"
 	"testing"
 
@@ -55,4 +56,28 @@ func BenchmarkAnalyzeAll500(b *testing.B) {
 		engine.AnalyzeAll(inputs)
 	}
 	b.ReportMetric(float64(lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+}
+
+// BenchmarkReanalyzeAfterEdit10k: one keystroke inside a statement of a
+// 10k-line module, then the cached re-analysis the server runs.
+func BenchmarkReanalyzeAfterEdit10k(b *testing.B) {
+	src := gen.Module(1, 10000)
+	engine := diagnostics.NewEngine(diagnostics.DefaultSettings(), nil)
+	project := diagnostics.NewProject()
+	cache := diagnostics.NewCache()
+	tree := syntax.Parse(src)
+	engine.AnalyzeFile(diagnostics.NewPythonFile("app.py", "app", tree), project, cache)
+	at := bytes.Index(src, []byte("Page 20")) + 2
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		e := syntax.Edit{Start: at, OldEnd: at, NewText: []byte("x")}
+		if i%2 == 1 {
+			e = syntax.Edit{Start: at, OldEnd: at + 1}
+		}
+		next := tree.Reparse([]syntax.Edit{e})
+		tree.Close()
+		tree = next
+		engine.AnalyzeFile(diagnostics.NewPythonFile("app.py", "app", tree), project, cache)
+	}
+	tree.Close()
 }

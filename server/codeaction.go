@@ -17,15 +17,8 @@ func (s *Server) codeAction(ctx context.Context, reply jsonrpc2.Replier, params 
 	if err := decode(params, &p); err != nil {
 		return err
 	}
-	uri := string(p.TextDocument.URI)
-	s.enqueue(func() {
-		d := s.docs[uri]
-		if d == nil {
-			reply(ctx, []protocol.CodeAction{}, nil)
-			return
-		}
-		s.ensureAnalyzed(ctx, d)
-		actions := codeactions.For(
+	s.withDocument(ctx, reply, string(p.TextDocument.URI), []protocol.CodeAction{}, func(d *document) interface{} {
+		return codeactions.For(
 			codeactions.Document{URI: d.uri, Path: d.file.Path, Text: d.text},
 			d.findings,
 			codeactions.Request{
@@ -34,7 +27,21 @@ func (s *Server) codeAction(ctx context.Context, reply jsonrpc2.Replier, params 
 			},
 			func(path string) (string, *source.Text) { return s.uriOf(path), s.textOf(path) },
 		)
-		reply(ctx, actions, nil)
 	})
 	return nil
+}
+
+// withDocument answers a request about a document from the document loop,
+// once the document's findings are current: with answer(d), or with
+// absent when the document is not open.
+func (s *Server) withDocument(ctx context.Context, reply jsonrpc2.Replier, uri string, absent interface{}, answer func(*document) interface{}) {
+	s.enqueue(func() {
+		d := s.docs[uri]
+		if d == nil {
+			reply(ctx, absent, nil)
+			return
+		}
+		s.ensureAnalyzed(ctx, d)
+		reply(ctx, answer(d), nil)
+	})
 }

@@ -16,14 +16,7 @@ func (s *Server) hover(ctx context.Context, reply jsonrpc2.Replier, params json.
 	if err := decode(params, &p); err != nil {
 		return err
 	}
-	uri := string(p.TextDocument.URI)
-	s.enqueue(func() {
-		d := s.docs[uri]
-		if d == nil {
-			reply(ctx, nil, nil)
-			return
-		}
-		s.ensureAnalyzed(ctx, d)
+	s.withDocument(ctx, reply, string(p.TextDocument.URI), nil, func(d *document) interface{} {
 		off := d.text.PositionOffset(lspPos(p.Position))
 		var parts []string
 		var rng *protocol.Range
@@ -42,13 +35,12 @@ func (s *Server) hover(ctx context.Context, reply jsonrpc2.Replier, params json.
 			}
 		}
 		if len(parts) == 0 {
-			reply(ctx, nil, nil)
-			return
+			return nil
 		}
-		reply(ctx, protocol.Hover{
+		return protocol.Hover{
 			Contents: protocol.MarkupContent{Kind: protocol.Markdown, Value: strings.Join(parts, "\n\n---\n\n")},
 			Range:    rng,
-		}, nil)
+		}
 	})
 	return nil
 }

@@ -148,7 +148,11 @@ func (d *document) applyChanges(changes []contentChange) {
 		}
 		e := syntax.Edit{Start: start, OldEnd: end, NewText: []byte(ch.Text)}
 		edits = append(edits, e)
-		cur = source.New(e.Apply(cur.Bytes))
+		if i < len(changes)-1 || d.kind != diagnostics.KindPython {
+			// The next change's positions refer to this text. (After the
+			// last one, Reparse builds the final text itself.)
+			cur = source.New(e.Apply(cur.Bytes))
+		}
 	}
 	if len(edits) == 0 {
 		return

@@ -41,6 +41,12 @@ var FG104SetCookieWithoutFlags = &Rule{
 					pos++
 				}
 			}
+			// A cookie set to expire at once deletes it: its flags do not matter.
+			for _, k := range []string{"max_age", "expires"} {
+				if kw, v := KeywordArgument(args, k); !kw.IsNull() && v.Text() == "0" {
+					return
+				}
+			}
 			// set_cookie(key, value, max_age, expires, path, domain, secure, httponly, samesite)
 			flags := []struct {
 				name, value string

@@ -410,7 +410,10 @@ func (w *factWalker) decorator(d syntax.Node) DecoratorFact {
 	if e.Kind() == "call" {
 		df.Call = true
 		df.Name = DottedName(e.Field("function"))
-		df.Args, df.Kw, _ = w.arguments(e.Field("arguments"), 0)
+		// Only route decorators' arguments (methods=...) are read.
+		if l := lastPart(df.Name); l == "route" || httpRouteMethods[l] != "" {
+			df.Args, df.Kw, _ = w.arguments(e.Field("arguments"), 0)
+		}
 	} else {
 		df.Name = DottedName(e)
 	}
@@ -480,6 +483,9 @@ func (w *factWalker) call(n syntax.Node) {
 	}
 	cf := CallFact{Scope: w.scopePath(), Func: fn, Bound: bound, Return: ret, Span: w.rel(n)}
 	cf.Args, cf.Kw, cf.Box = w.arguments(n.Field("arguments"), 0)
+	if !configMethods[last] {
+		cf.Box = BoxFact{} // only config writes are merged into
+	}
 	cf.Stmt, cf.Direct = w.place(n)
 	w.mf.Calls = append(w.mf.Calls, cf)
 }
@@ -758,11 +764,27 @@ func (w *factWalker) requestRead(dotted string) {
 	}
 }
 
-var (
-	lowFrameOptions = []byte("x-frame-options")
-	lowContentType  = []byte("x-content-type-options")
-	lowFrameAnc     = []byte("frame-ancestors")
-)
+// containsFold reports whether b contains the lower-case ASCII pattern,
+// ignoring case, without allocating.
+func containsFold(b []byte, pattern string) bool {
+	n := len(pattern)
+	for i := 0; i+n <= len(b); i++ {
+		j := 0
+		for ; j < n; j++ {
+			c := b[i+j]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != pattern[j] {
+				break
+			}
+		}
+		if j == n {
+			return true
+		}
+	}
+	return false
+}
 
 func (w *factWalker) str(n syntax.Node) {
 	b := n.Bytes()
@@ -772,14 +794,13 @@ func (w *factWalker) str(n syntax.Node) {
 	if p := n.Parent(); p.Kind() == "expression_statement" {
 		return // a docstring or a bare string: not code
 	}
-	low := bytes.ToLower(b)
-	if sc := w.function(); sc != nil && (bytes.Contains(low, []byte("csrf")) || bytes.Contains(low, []byte("xsrf")) || bytes.Contains(low, []byte("nonce"))) {
+	if sc := w.function(); sc != nil && (containsFold(b, "csrf") || containsFold(b, "xsrf") || containsFold(b, "nonce")) {
 		sc.CSRFString = true
 	}
-	if bytes.Contains(low, lowFrameOptions) || bytes.Contains(low, lowFrameAnc) {
+	if containsFold(b, "x-frame-options") || containsFold(b, "frame-ancestors") {
 		w.mf.FrameOptions = true
 	}
-	if bytes.Contains(low, lowContentType) {
+	if containsFold(b, "x-content-type-options") {
 		w.mf.ContentTypeOptions = true
 	}
 }

@@ -17,6 +17,8 @@ type Project struct {
 	// moduleGen is bumped when the set of module names changes.
 	moduleGen uint64
 
+	sorted []*ProjectFile // Files' result, nil when files changed
+
 	// suffix caches ModuleSymbols' suffix matches (module → full name, ""
 	// for none); cleared when the set of module names changes.
 	suffixMu sync.Mutex
@@ -74,6 +76,7 @@ func (p *Project) Put(f *File, sym *ModuleSymbols) {
 	}
 	pf := &ProjectFile{File: f, Symbols: sym}
 	p.gen++
+	p.sorted = nil
 	p.files[f.Path] = pf
 	if f.Kind == KindPython && f.Module != "" {
 		if !known {
@@ -94,6 +97,7 @@ func (p *Project) Remove(path string) {
 		}
 		delete(p.files, path)
 		p.gen++
+		p.sorted = nil
 	}
 }
 
@@ -104,16 +108,26 @@ func (p *Project) File(path string) *ProjectFile {
 	return p.files[path]
 }
 
-// Files lists the entries sorted by path.
+// Files lists the entries sorted by path. The slice is shared until the
+// project changes: callers must not modify it.
 func (p *Project) Files() []*ProjectFile {
 	p.mu.RLock()
-	out := make([]*ProjectFile, 0, len(p.files))
-	for _, f := range p.files {
-		out = append(out, f)
-	}
+	out := p.sorted
 	p.mu.RUnlock()
-	sort.Slice(out, func(i, j int) bool { return out[i].File.Path < out[j].File.Path })
-	return out
+	if out != nil {
+		return out
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.sorted == nil {
+		out = make([]*ProjectFile, 0, len(p.files))
+		for _, f := range p.files {
+			out = append(out, f)
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].File.Path < out[j].File.Path })
+		p.sorted = out
+	}
+	return p.sorted
 }
 
 // ModuleSymbols implements Resolver. A module not found by its full name

@@ -22,3 +22,10 @@ def login():
 
 def test_cookie(client):
     client.set_cookie("session", "x")
+
+
+@app.route("/logout")
+def logout():
+    resp = make_response("bye")
+    resp.set_cookie("token", "", expires=0)
+    return resp

@@ -331,12 +331,18 @@ func (r *resolver) objectArg(fi *fileIndex, scope string, arg ArgFact, pos int, 
 		return r.objectSources(r.lookup(fi, scope, arg.Name, pos), at, 0)
 	case ArgSubscript:
 		if v := r.lookup(fi, scope, arg.Name, pos); v.kind == vDict {
+			if len(arg.Args) == 1 && arg.Args[0].Kind == ArgString {
+				return r.dictItem(*v.dict, arg.Args[0].Str, at) // config["production"]
+			}
 			return r.dictSources(*v.dict, nil, at)
 		}
 	case ArgCall:
 		v := r.lookup(fi, scope, arg.Name, pos)
 		switch v.kind {
 		case vDictGet:
+			if len(arg.Args) > 0 && arg.Args[0].Kind == ArgString {
+				return r.dictItem(*v.dict, arg.Args[0].Str, at)
+			}
 			var def *ArgFact
 			if len(arg.Args) > 1 {
 				def = &arg.Args[1]
@@ -376,10 +382,23 @@ func (r *resolver) dictSources(d bindRef, def *ArgFact, at Location) []*ConfigSo
 	if def != nil && def.Kind == ArgName {
 		add(r.objectSources(r.lookup(d.fi, d.b.Scope, def.Name, pos), at, 0))
 	}
+	if def != nil && def.Kind == ArgString { // config.get(name, "default"): a key
+		add(r.dictItem(d, def.Str, at))
+	}
 	if len(out) == 0 {
 		return []*ConfigSource{{Kind: SourceExternal, Name: d.b.Name, At: at, Open: true}}
 	}
 	return out
+}
+
+// dictItem resolves one entry of a dict of configs by its key.
+func (r *resolver) dictItem(d bindRef, key string, at Location) []*ConfigSource {
+	for _, it := range d.b.Dict {
+		if it.Key == key && it.Value != "" {
+			return r.objectSources(r.lookup(d.fi, d.b.Scope, it.Value, d.base+d.b.Off), at, 0)
+		}
+	}
+	return []*ConfigSource{{Kind: SourceExternal, Name: d.b.Name + "[" + key + "]", At: at, Open: true}}
 }
 
 func (r *resolver) objectSources(v value, at Location, depth int) []*ConfigSource {

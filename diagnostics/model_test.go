@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
+
 	"github.com/flaskguard/flaskguard/diagnostics"
 	"github.com/flaskguard/flaskguard/diagnostics/source"
 	"github.com/flaskguard/flaskguard/diagnostics/syntax"
@@ -224,5 +227,28 @@ func TestModelAPI(t *testing.T) {
 	}
 	if reads < 2 {
 		t.Errorf("ReadFile called %d times", reads)
+	}
+}
+
+// Files that do not parse (Python 2, Jinja-templated Python, binary junk)
+// are read as far as they go: no panic, no finding about the parse error.
+func TestModelUnparsableFiles(t *testing.T) {
+	core, logs := observer.New(zap.WarnLevel)
+	engine := diagnostics.NewEngine(diagnostics.DefaultSettings(), zap.New(core))
+	inputs := []diagnostics.Input{
+		{Path: "py2.py", Module: "py2", Src: []byte("print \"hello\"\nexec \"x = 1\"\nclass Config:\n    SESSION_COOKIE_SECURE = False\n")},
+		{Path: "templated.py", Module: "templated", Src: []byte("from flask import Flask\n{{ name }} = Flask(__name__)\n{% if csrf %}CSRFProtect({{ name }}){% endif %}\n@{{ name }}.route(\"/\", methods=[\"POST\"])\ndef index(:\n    return 1\n")},
+		{Path: "junk.py", Module: "junk", Src: []byte("\x00\xff\xfe def ( class ) app.config[ = from_object(\n\"\"\"unterminated")},
+		{Path: "half.py", Module: "half", Src: []byte("from flask import Flask\napp = Flask(__name__)\napp.config.from_object(\ndef broken(:\n")},
+	}
+	for i, fs := range engine.AnalyzeAll(inputs) {
+		for _, fd := range fs {
+			if strings.Contains(strings.ToLower(fd.Message), "syntax") || strings.Contains(strings.ToLower(fd.Message), "parse") {
+				t.Errorf("%s: a parse error reported as a finding: %s %s", inputs[i].Path, fd.Code, fd.Message)
+			}
+		}
+	}
+	for _, e := range logs.All() {
+		t.Errorf("logged: %s %v", e.Message, e.ContextMap())
 	}
 }

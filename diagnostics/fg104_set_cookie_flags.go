@@ -16,7 +16,7 @@ var FG104SetCookieWithoutFlags = &Rule{
 	Summary:  "A cookie is set without secure, httponly or samesite, so it may travel over plain HTTP, be read by scripts or ride along cross-site requests.",
 	Fixable:  true,
 	CheckStatement: func(p *StatementPass) {
-		if !bytes.Contains(p.Stmt.Bytes(), []byte("set_cookie")) || isTestPath(p.File.Path) {
+		if !bytes.Contains(p.Stmt.Bytes(), []byte("set_cookie")) || isTestFile(p.File) {
 			return
 		}
 		p.Calls(func(call syntax.Node) {

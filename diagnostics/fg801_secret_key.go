@@ -19,7 +19,7 @@ var FG801SecretKeyHardcoded = &Rule{
 	Fixable:  true,
 	CheckStatement: func(p *StatementPass) {
 		src := p.Stmt.Bytes()
-		if !bytes.Contains(src, []byte("SECRET_KEY")) && !bytes.Contains(src, []byte("secret_key")) || isTestPath(p.File.Path) {
+		if !bytes.Contains(src, []byte("SECRET_KEY")) && !bytes.Contains(src, []byte("secret_key")) || isTestFile(p.File) {
 			return
 		}
 		p.Stmt.Walk(func(n syntax.Node) bool {

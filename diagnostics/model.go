@@ -358,7 +358,7 @@ var sessionImports = []string{"flask.session", "flask.flash", "flask_login", "fl
 func indexFile(pf *ProjectFile) *fileIndex {
 	f, ms := pf.File, pf.Symbols
 	fi := &fileIndex{
-		pf: pf, path: f.Path, module: f.Module, test: isTestPath(f.Path),
+		pf: pf, path: f.Path, module: f.Module, test: isTestFile(f),
 		scopes: map[string]scopeRef{}, binds: map[scopeName][]bindRef{}, names: map[string][]modBinding{},
 	}
 	if ms == nil || len(ms.Starts) != len(ms.Facts) {
@@ -427,14 +427,20 @@ func indexFile(pf *ProjectFile) *fileIndex {
 	return fi
 }
 
-// isTestPath reports files of a test suite.
-func isTestPath(p string) bool {
-	p = filepath.ToSlash(p)
-	base := path.Base(p)
+// isTestFile reports a file of a test suite: test_*.py, *_test.py,
+// conftest.py, tests.py, or a module inside a tests/test/testing package.
+// The module name (relative to the project root) is used rather than the
+// path, whose folders above the project say nothing ("/home/u/test/app").
+func isTestFile(f *File) bool {
+	base := path.Base(filepath.ToSlash(f.Path))
 	if strings.HasPrefix(base, "test_") || strings.HasSuffix(base, "_test.py") || base == "conftest.py" || base == "tests.py" {
 		return true
 	}
-	for _, seg := range strings.Split(path.Dir(p), "/") {
+	parts := strings.Split(f.Module, ".")
+	if len(parts) > 0 && base != "__init__.py" {
+		parts = parts[:len(parts)-1] // the module itself: its name was checked above
+	}
+	for _, seg := range parts {
 		if seg == "tests" || seg == "test" || seg == "testing" {
 			return true
 		}

@@ -219,7 +219,7 @@ func (r *resolver) build() {
 					arg, ok = c.c.Args[0], true
 				}
 				if ok {
-					r.attachExt(v.ext, r.argTarget(fi, c.c.Scope, arg, pos), true)
+					r.attachExt(v.ext, r.argTarget(fi, c.c.Scope, arg, pos))
 				}
 			case "before_request", "before_app_request":
 				if len(c.c.Args) == 0 || c.c.Args[0].Kind != ArgName {
@@ -243,11 +243,11 @@ func (r *resolver) build() {
 		c := x.site
 		pos := c.base + c.c.Off
 		if a, ok := kwArg(c.c.Kw, "app"); ok {
-			r.attachExt(x, r.argTarget(c.fi, c.c.Scope, a, pos), false)
+			r.attachExt(x, r.argTarget(c.fi, c.c.Scope, a, pos))
 		}
 		for _, a := range c.c.Args {
 			if a.Kind == ArgName {
-				r.attachExt(x, r.argTarget(c.fi, c.c.Scope, a, pos), false)
+				r.attachExt(x, r.argTarget(c.fi, c.c.Scope, a, pos))
 			}
 		}
 	}
@@ -346,8 +346,8 @@ func (r *resolver) argTarget(fi *fileIndex, scope string, a ArgFact, pos int) ta
 	return r.target(fi, scope, a.Name, pos)
 }
 
-// attachExt records an extension's app; explicit marks init_app.
-func (r *resolver) attachExt(x *Extension, t target, explicit bool) {
+// attachExt records the app(s) an extension is attached to.
+func (r *resolver) attachExt(x *Extension, t target) {
 	for _, a := range t.apps {
 		if !containsApp(x.Apps, a) {
 			x.Apps = append(x.Apps, a)

@@ -129,7 +129,6 @@ type resolver struct {
 	// registrations of blueprints the model could not resolve, by app (nil key: any app)
 	unresolvedReg map[*App]bool
 	anyUnresolved bool
-	anyCSRFCheck  bool
 	extClassApps  map[*Extension][]scopeRef // extensions attached to self in a Flask subclass
 	// origin is the file whose name is being resolved; foreign is set when
 	// resolution depends on another project file (or on which modules the

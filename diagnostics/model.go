@@ -25,9 +25,22 @@ package diagnostics
 //
 // Files the model reads itself (from_pyfile, from_file targets that are not
 // Python modules of the project) go through Engine.ReadFile (default
-// os.ReadFile), relative to the directory of the file that creates the app;
-// the paths read are listed in Model.ConfigFiles so that a server can
-// watch them and call Project.Invalidate when they change.
+// os.ReadFile), relative to the directory of the file that creates the app
+// (filepath.Join(filepath.Dir(app file's Path), name), or its instance
+// folder); the paths read, found or not, are listed in Model.ConfigFiles so
+// that a server can watch them and call Project.Invalidate when they change.
+//
+// What the model holds (see the types below): Apps (each with its Config
+// steps and scenarios, Views, Extensions, before_request CSRF checks),
+// Blueprints with the apps they are registered on, every View with its
+// methods, the Extensions (CSRFProtect, SeaSurf, Limiter, Talisman,
+// LoginManager) with their apps. A value the model cannot know (a name, a
+// call, an environment read, a file outside the project) is kept as
+// "set externally" (ValueFact.Known false, ConfigSource.Open); rules decide
+// what to do with it (Settings.AssumeExternalConfig).
+//
+// Engine.Model and ProjectFindings may be called from any goroutine; a
+// project's model is built by one at a time. Model values are read-only.
 
 import (
 	"fmt"

@@ -95,18 +95,11 @@ def api_%d():
 `, j, j, j, j, j, j, j, j, j, j)
 		}
 		fmt.Fprintf(&b, `class Repository%d:
-    """Data access for the section."""
-
     def __init__(self, db):
         self.db = db
-        self.cache = {}
 
     def get(self, key):
-        if key in self.cache:
-            return self.cache[key]
-        value = self.db.get(key)
-        self.cache[key] = value
-        return value
+        return self.db.get(key)
 
 
 def helper_%d(a, b=None):

@@ -252,3 +252,47 @@ func TestModelUnparsableFiles(t *testing.T) {
 		t.Errorf("logged: %s %v", e.Message, e.ContextMap())
 	}
 }
+
+// FG101's fix in the shapes config takes: the result must parse, set the
+// key, and not be reported again.
+func TestConfigFixShapes(t *testing.T) {
+	view := "\n\n@app.route(\"/\")\ndef index():\n    return session.get(\"x\", \"\")\n"
+	head := "from flask import Flask, session\n"
+	cases := []struct{ name, src, want string }{
+		{"trailing comma", head + "app = Flask(__name__)\napp.config.update(A=1,)\n" + view,
+			head + "app = Flask(__name__)\napp.config.update(A=1, SESSION_COOKIE_SECURE=True,)\n" + view},
+		{"empty update", head + "app = Flask(__name__)\napp.config.update()\n" + view,
+			head + "app = Flask(__name__)\napp.config.update(SESSION_COOKIE_SECURE=True)\n" + view},
+		{"dict() call", head + "app = Flask(__name__)\napp.config.update(dict(A=1))\n" + view,
+			head + "app = Flask(__name__)\napp.config.update(dict(A=1, SESSION_COOKIE_SECURE=True))\n" + view},
+		{"class with docstring only", head + "class Config:\n    \"\"\"Settings.\"\"\"\n\n\napp = Flask(__name__)\napp.config.from_object(Config)\n" + view,
+			head + "class Config:\n    \"\"\"Settings.\"\"\"\n    SESSION_COOKIE_SECURE = True\n\n\napp = Flask(__name__)\napp.config.from_object(Config)\n" + view},
+		{"class with pass", head + "class Config:\n    pass\n\n\napp = Flask(__name__)\napp.config.from_object(Config)\n" + view,
+			head + "class Config:\n    SESSION_COOKIE_SECURE = True\n    pass\n\n\napp = Flask(__name__)\napp.config.from_object(Config)\n" + view},
+		{"class with a method after the settings", head + "class Config:\n    A = 1\n\n    @staticmethod\n    def init_app(app):\n        pass\n\n\napp = Flask(__name__)\napp.config.from_object(Config)\n" + view,
+			head + "class Config:\n    A = 1\n    SESSION_COOKIE_SECURE = True\n\n    @staticmethod\n    def init_app(app):\n        pass\n\n\napp = Flask(__name__)\napp.config.from_object(Config)\n" + view},
+		{"CRLF", strings.ReplaceAll(head+"app = Flask(__name__)\napp.config[\"A\"] = 1\n"+view, "\n", "\r\n"),
+			strings.ReplaceAll(head+"app = Flask(__name__)\napp.config[\"A\"] = 1\napp.config[\"SESSION_COOKIE_SECURE\"] = True\n"+view, "\n", "\r\n")},
+		{"tabs in a factory", head + "def create_app():\n\tapp = Flask(__name__)\n\tapp.config[\"A\"] = 1\n\n\t@app.route(\"/\")\n\tdef index():\n\t\treturn session.get(\"x\", \"\")\n\n\treturn app\n",
+			head + "def create_app():\n\tapp = Flask(__name__)\n\tapp.config[\"A\"] = 1\n\tapp.config[\"SESSION_COOKIE_SECURE\"] = True\n\n\t@app.route(\"/\")\n\tdef index():\n\t\treturn session.get(\"x\", \"\")\n\n\treturn app\n"},
+		{"no newline at the end", head + "app = Flask(__name__)\n\n\n@app.route(\"/\")\ndef index():\n    return session.get(\"x\", \"\")\napp.config[\"A\"] = 1",
+			head + "app = Flask(__name__)\n\n\n@app.route(\"/\")\ndef index():\n    return session.get(\"x\", \"\")\napp.config[\"A\"] = 1\napp.config[\"SESSION_COOKIE_SECURE\"] = True\n"},
+	}
+	settings := diagnostics.Settings{Select: []string{"FG101"}, AssumeExternalConfig: true}
+	for _, c := range cases {
+		engine := diagnostics.NewEngine(settings, nil)
+		fs := engine.AnalyzeAll([]diagnostics.Input{{Path: "app.py", Module: "app", Src: []byte(c.src)}})[0]
+		if len(fs) != 1 || len(fs[0].Fixes) != 1 {
+			t.Errorf("%s: findings %+v", c.name, fs)
+			continue
+		}
+		got, _ := diagnostics.ApplyFixes([]byte(c.src), fs, true)
+		if string(got) != c.want {
+			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)
+			continue
+		}
+		if again := engine.AnalyzeAll([]diagnostics.Input{{Path: "app.py", Module: "app", Src: got}})[0]; len(again) != 0 {
+			t.Errorf("%s: still reported after the fix: %+v", c.name, again)
+		}
+	}
+}

@@ -107,9 +107,10 @@ type App struct {
 	Extensions []*Extension
 	// CSRFChecks are before_request handlers of the app that check a token.
 	CSRFChecks []Location
-	// Web: the app has routes (its own, a blueprint's, or registered in a
-	// way the model cannot follow); an app without is a script's or a
-	// worker's, and absence rules leave it alone.
+	// Web: the app has routes (its own, a blueprint's, or blueprints
+	// registered in a way the model cannot follow); an app without is a
+	// script's or a worker's, or serves routes the model does not know
+	// (Flask-RESTX resources), and absence rules leave it alone.
 	Web bool
 	// ReadsFiles: some view of the app (or code outside any view) reads request.files.
 	ReadsFiles bool

@@ -654,17 +654,10 @@ func (r *resolver) link(regs []registration, hooks []hook, exempt map[scopeKey]b
 		}
 	}
 	r.uploads(views)
-	web := false
 	for _, a := range m.Apps {
 		a.Web = len(a.Views) > 0 || r.unresolvedReg[a]
 		for _, bp := range m.Blueprints {
 			a.Web = a.Web || containsApp(bp.Apps, a)
-		}
-		web = web || a.Web
-	}
-	for _, a := range m.Apps {
-		if !web {
-			a.Web = true // no app has a route the model sees: routes come some other way
 		}
 		for _, x := range m.Extensions {
 			if x.AllApps || containsApp(x.Apps, a) {

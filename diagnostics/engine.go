@@ -85,11 +85,13 @@ func NewCache() *Cache {
 }
 
 // Statements lists a module's top-level statements (comments excluded).
+// Each is copied out of tree-sitter only if a rule or fact extraction
+// reads inside it.
 func Statements(tree *syntax.Tree) []syntax.Node {
-	kids := tree.Root().NamedChildren()
+	kids := tree.TopLevel()
 	out := kids[:0]
 	for _, k := range kids {
-		if k.Kind() != "comment" {
+		if kind := k.Kind(); kind != "comment" && kind != ";" {
 			out = append(out, k)
 		}
 	}

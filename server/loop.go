@@ -79,6 +79,8 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 				s.project.Put(d.file, s.engine.Symbols(d.file, diagnostics.Statements(d.tree), d.cache))
 			} else if d.kind != diagnostics.KindNone {
 				s.project.Put(d.file, nil)
+			} else if d.path != "" && s.isModelConfigFile(d.path) {
+				s.project.Invalidate() // an open from_pyfile/from_file target was edited
 			}
 		}
 	}

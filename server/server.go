@@ -87,6 +87,9 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, opts Options) int {
 		settings:  diagnostics.DefaultSettings(),
 	}
 	s.engine = diagnostics.NewEngine(s.settings, log)
+	// Config files the model reads (from_pyfile, from_file) come from open
+	// buffers first. Called on the document loop only.
+	s.engine.ReadFile = s.readFile
 	var closer io.Closer
 	if c, ok := r.(io.Closer); ok {
 		closer = c

@@ -163,6 +163,11 @@ func (s *Server) didChangeWatchedFiles(_ context.Context, _ jsonrpc2.Replier, pa
 				s.reloadSettings()
 				continue
 			}
+			if path != "" && s.isModelConfigFile(path) {
+				s.project.Invalidate() // a from_pyfile / from_file target changed
+				s.projectDirty = true
+				continue
+			}
 			if path == "" || s.isOpen(path) || diagnostics.ClassifyPath(path) != diagnostics.KindPython {
 				continue
 			}
@@ -176,4 +181,25 @@ func (s *Server) didChangeWatchedFiles(_ context.Context, _ jsonrpc2.Replier, pa
 		}
 	})
 	return nil
+}
+
+// readFile serves the model's reads of non-Python config files: an open
+// buffer wins over the disk.
+func (s *Server) readFile(path string) ([]byte, error) {
+	for _, d := range s.docs {
+		if d.path == path {
+			return d.text.Bytes, nil
+		}
+	}
+	return os.ReadFile(path)
+}
+
+// isModelConfigFile reports a file the project model read as app config.
+func (s *Server) isModelConfigFile(path string) bool {
+	for _, f := range s.engine.Model(s.project).ConfigFiles {
+		if f == path || filepath.Clean(f) == filepath.Clean(path) {
+			return true
+		}
+	}
+	return false
 }

@@ -110,3 +110,28 @@ func TestWorkspaceConfigurationFile(t *testing.T) {
 		return len(list) > 0 && len(list[len(list)-1].Diagnostics) == 2
 	}, "configuration not reloaded after save")
 }
+
+// Project rules across files, live: the CSRF protection app.py relies on
+// lives in ext.py; editing ext.py re-publishes app.py's findings.
+func TestProjectRuleAcrossFilesLive(t *testing.T) {
+	c := newClient(t)
+	c.initialize(map[string]interface{}{"select": []string{"FG2"}})
+	extURI, appURI := "file:///proj2/ext.py", "file:///proj2/app.py"
+	ext := "from flask_wtf.csrf import CSRFProtect\n\ncsrf = CSRFProtect()\n"
+	c.open(extURI, ext)
+	c.open(appURI, "from flask import Flask, request\n\nfrom ext import csrf\n\napp = Flask(__name__)\ncsrf.init_app(app)\n\n\n@app.route(\"/comment\", methods=[\"POST\"])\ndef comment():\n    return request.form[\"text\"]\n")
+	if ds := c.waitDiagnostics(appURI); len(ds) != 0 {
+		t.Fatalf("app.py is protected through ext.py, got %v", codes(ds))
+	}
+	c.replaceAll(extURI, "csrf = object()\n")
+	waitFor(t, func() bool {
+		list := c.published(appURI)
+		last := list[len(list)-1].Diagnostics
+		return len(last) == 1 && last[0].Code == "FG201" && len(last[0].RelatedInformation) == 1
+	}, "app.py did not get FG201 (with its unprotected view as related information) after ext.py lost CSRFProtect")
+	c.replaceAll(extURI, ext)
+	waitFor(t, func() bool {
+		list := c.published(appURI)
+		return len(list[len(list)-1].Diagnostics) == 0
+	}, "FG201 did not go away when ext.py got CSRFProtect back")
+}

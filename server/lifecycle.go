@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.uber.org/zap"
@@ -84,6 +85,30 @@ func (s *Server) initialize(ctx context.Context, reply jsonrpc2.Replier, params 
 
 func (s *Server) initialized(ctx context.Context, _ jsonrpc2.Replier, _ json.RawMessage) error {
 	s.enqueue(func() { s.indexWorkspace(ctx) })
+	s.mu.Lock()
+	dynamic := s.clientCaps.Workspace.DidChangeWatchedFiles.DynamicRegistration
+	s.mu.Unlock()
+	if dynamic {
+		// Ask the editor to tell us about files changed outside it: other
+		// modules, configuration, the config files apps load.
+		go func() {
+			cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			watchers := []map[string]string{}
+			for _, g := range []string{"**/*.py", "**/pyproject.toml", "**/flaskguard.toml", "**/*.cfg", "**/*.json", "**/*.toml", "**/.flaskenv", "**/.env"} {
+				watchers = append(watchers, map[string]string{"globPattern": g})
+			}
+			_, err := s.conn.Call(cctx, "client/registerCapability", map[string]interface{}{
+				"registrations": []map[string]interface{}{{
+					"id": "flaskguard-watched-files", "method": "workspace/didChangeWatchedFiles",
+					"registerOptions": map[string]interface{}{"watchers": watchers},
+				}},
+			}, nil)
+			if err != nil {
+				s.log.Info("client did not register file watchers", zap.Error(err))
+			}
+		}()
+	}
 	return nil
 }
 

@@ -135,3 +135,44 @@ func TestProjectRuleAcrossFilesLive(t *testing.T) {
 		return len(list[len(list)-1].Diagnostics) == 0
 	}, "FG201 did not go away when ext.py got CSRFProtect back")
 }
+
+// A client that supports dynamic registration is asked to watch the
+// files the analysis depends on; a change it reports is picked up.
+func TestWatchedFilesRegistrationAndChanges(t *testing.T) {
+	dir := t.TempDir()
+	mod := filepath.Join(dir, "factory.py")
+	must(t, os.WriteFile(mod, []byte("from flask import Flask\n\n\ndef make():\n    return Flask(__name__)\n"), 0o644))
+	c := newClient(t)
+	var res map[string]interface{}
+	if err := c.call("initialize", map[string]interface{}{
+		"rootUri":               pathToURI(dir),
+		"capabilities":          map[string]interface{}{"workspace": map[string]interface{}{"didChangeWatchedFiles": map[string]bool{"dynamicRegistration": true}}},
+		"initializationOptions": map[string]interface{}{"select": []string{"FG4"}},
+	}, &res); err != nil {
+		t.Fatal(err)
+	}
+	c.notify("initialized", map[string]interface{}{})
+	waitFor(t, func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		for _, m := range c.notes {
+			if m == "client/registerCapability" {
+				return true
+			}
+		}
+		return false
+	}, "no client/registerCapability for watched files")
+	appURI := pathToURI(filepath.Join(dir, "app.py"))
+	c.open(appURI, "from factory import make\n\napp = make()\napp.run(debug=True)\n")
+	waitFor(t, func() bool {
+		list := c.published(appURI)
+		return len(list) > 0 && len(list[len(list)-1].Diagnostics) == 1
+	}, "app.py: FG401 through the indexed factory.py")
+	// factory.py changes on disk (a git checkout): the editor reports it.
+	must(t, os.WriteFile(mod, []byte("def make():\n    return object()\n"), 0o644))
+	c.notify("workspace/didChangeWatchedFiles", map[string]interface{}{"changes": []map[string]interface{}{{"uri": pathToURI(mod), "type": 2}}})
+	waitFor(t, func() bool {
+		list := c.published(appURI)
+		return len(list[len(list)-1].Diagnostics) == 0
+	}, "app.py findings not updated after factory.py changed on disk")
+}

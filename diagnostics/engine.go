@@ -107,7 +107,7 @@ func (e *Engine) Symbols(f *File, stmts []syntax.Node, c *Cache) *ModuleSymbols 
 	facts := make([]*StatementFacts, 0, len(stmts))
 	starts := make([]int, 0, len(stmts))
 	for _, s := range stmts {
-		key := string(s.Bytes())
+		key := s.Key()
 		sf, ok := c.facts[key]
 		if !ok {
 			sf = e.safeFacts(f, s)
@@ -178,7 +178,7 @@ func (e *Engine) analyzePython(f *File, res Resolver, c *Cache) []Finding {
 	c.nextResults = make(map[resultKey][]Finding, len(stmts))
 	var out []Finding
 	for _, s := range stmts {
-		key := resultKey{string(s.Bytes()), ctx.Fingerprint()}
+		key := resultKey{s.Key(), ctx.Fingerprint()}
 		rel, ok := c.results[key]
 		if !ok {
 			rel = e.checkStatement(f, s, ctx, rules)
@@ -253,6 +253,7 @@ func (e *Engine) Finish(f *File, fs []Finding) []Finding {
 			fd.Severity = sev
 		}
 		fd.Path = f.Path
+		fd.Start, fd.End = outsideCRLF(f.Text.Bytes, fd.Start), outsideCRLF(f.Text.Bytes, fd.End)
 		fixes := fd.Fixes[:0]
 		for _, fx := range fd.Fixes {
 			if fx, ok := finalizeFix(f, fx); ok {
@@ -277,3 +278,12 @@ func SortFindings(fs []Finding) {
 }
 
 func sourceText(src []byte) *source.Text { return source.New(src) }
+
+// outsideCRLF moves an offset that falls between "\r" and "\n" (tree-sitter
+// may end a node there) back before the "\r": no editor position names it.
+func outsideCRLF(src []byte, off int) int {
+	if off > 0 && off < len(src) && src[off] == '\n' && src[off-1] == '\r' {
+		return off - 1
+	}
+	return off
+}

@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
@@ -30,8 +31,62 @@ func LiteralTruth(n syntax.Node) (truthy, known bool) {
 		return s != "", true
 	case "parenthesized_expression":
 		return LiteralTruth(n.NamedChild(0))
+	case "binary_operator", "unary_operator":
+		// Constant arithmetic ("16 * 1024 * 1024") is a literal too.
+		if v, ok := constNumber(n, 0); ok {
+			return v != 0, true
+		}
 	}
 	return false, false
+}
+
+// constNumber evaluates arithmetic on number literals.
+func constNumber(n syntax.Node, depth int) (float64, bool) {
+	if depth > 32 {
+		return 0, false
+	}
+	switch n.Kind() {
+	case "integer", "float":
+		v, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimRight(strings.ToLower(n.Text()), "jl"), "_", ""), 64)
+		if err != nil {
+			i, err := strconv.ParseInt(strings.ReplaceAll(strings.ToLower(n.Text()), "_", ""), 0, 64)
+			return float64(i), err == nil
+		}
+		return v, true
+	case "parenthesized_expression":
+		return constNumber(n.NamedChild(0), depth+1)
+	case "unary_operator":
+		v, ok := constNumber(n.Field("argument"), depth+1)
+		switch n.Field("operator").Text() {
+		case "-":
+			return -v, ok
+		case "+":
+			return v, ok
+		}
+		return 0, false
+	case "binary_operator":
+		a, okA := constNumber(n.Field("left"), depth+1)
+		b, okB := constNumber(n.Field("right"), depth+1)
+		if !okA || !okB {
+			return 0, false
+		}
+		switch n.Field("operator").Text() {
+		case "+":
+			return a + b, true
+		case "-":
+			return a - b, true
+		case "*":
+			return a * b, true
+		case "/", "//":
+			if b == 0 {
+				return 0, false
+			}
+			return a / b, true
+		case "**":
+			return math.Pow(a, b), true
+		}
+	}
+	return 0, false
 }
 
 // StringValue returns a plain string literal's content (escapes are kept

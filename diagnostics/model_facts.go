@@ -549,6 +549,10 @@ func (w *factWalker) arg(e syntax.Node, depth int) ArgFact {
 		}
 	case "true", "false", "none", "integer", "float":
 		a.Kind, a.Val = ArgLiteral, valueFact(e)
+	case "binary_operator", "unary_operator": // 16 * 1024 * 1024
+		if v := valueFact(e); v.Known {
+			a.Kind, a.Val = ArgLiteral, v
+		}
 	case "parenthesized_expression":
 		inner := w.arg(e.NamedChild(0), depth)
 		return inner

@@ -92,6 +92,9 @@ type Position struct{ Line, Character int }
 func (t *Text) OffsetPosition(off int) Position {
 	off = t.clamp(off)
 	line := t.LineOf(off)
+	if end := t.LineEnd(line); off > end {
+		off = end // inside the line ending ("\r|\n"): the end of the line
+	}
 	col := 0
 	for i := t.lineStarts[line]; i < off; {
 		r, size := utf8.DecodeRune(t.Bytes[i:])

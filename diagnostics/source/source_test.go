@@ -80,3 +80,15 @@ func TestLinesAndEndings(t *testing.T) {
 		t.Errorf("empty text: %v", p)
 	}
 }
+
+// An offset between "\r" and "\n" maps to the end of the line's content,
+// the only place LSP can name there.
+func TestOffsetInsideCRLF(t *testing.T) {
+	text := New([]byte("ab\r\ncd"))
+	if got := text.OffsetPosition(3); got != (Position{0, 2}) {
+		t.Fatalf("OffsetPosition(between CR and LF) = %v, want 0:2", got)
+	}
+	if got := text.PositionOffset(text.OffsetPosition(3)); got != 2 {
+		t.Fatalf("round trip = %d, want 2", got)
+	}
+}

@@ -27,8 +27,25 @@ type subtree struct {
 	start, end uint32 // of the root, known before flattening
 	kind       uint16
 	flat       bool
-	shift      int32 // added to every stored offset (see Tree.reparseStatement)
-	hasError   bool  // the root has a syntax error at or below it (TopLevel roots)
+	shift      int32  // added to every stored offset (see Tree.reparseStatement)
+	hasError   bool   // the root has a syntax error at or below it (TopLevel roots)
+	key        string // the root's text, memoised by Key (shared by moved copies)
+}
+
+// Key is the node's text as a string, for cache keys. For a top-level
+// statement it is computed once and kept when the statement moves, so an
+// analysis of an edited file copies only the statements that changed.
+func (n Node) Key() string {
+	if n.t == nil {
+		return ""
+	}
+	if n.i != 0 {
+		return n.Text()
+	}
+	if n.t.key == "" && n.End() > n.Start() {
+		n.t.key = n.Text()
+	}
+	return n.t.key
 }
 
 // moved is the same subtree in a new text, its offsets moved by delta.

@@ -45,7 +45,7 @@ func TestPositionClamping(t *testing.T) {
 	}{
 		{Position{0, 99}, 6}, // past the line's end: before "\r\n"
 		{Position{0, 2}, 1},  // inside the surrogate pair: the character's start
-		{Position{7, 0}, 10},  // past the last line: end of text
+		{Position{7, 0}, 10}, // past the last line: end of text
 		{Position{-1, 3}, 0}, // negative line
 		{Position{1, 1}, 9},
 	}

@@ -35,13 +35,17 @@ echo
 echo "== 1. check vs the parse floor (GOMAXPROCS=2)"
 "$fgb" gentree -files 3000 -lines 450000 "$work/tree"
 export GOMAXPROCS=2
-floor=$("$fgb" time -n "$RUNS" -- "$fgb" parse "$work/tree" | tee /dev/stderr | tail -1)
-check=$("$fgb" time -n "$RUNS" -- "$fg" check --isolated --output-file "$work/check.txt" "$work/tree" | tee /dev/stderr | tail -1)
+# timed CMD...: fgbench time's report on stdout; its last line is the median.
+timed() { "$fgb" time "$@" >"$work/timed.out"; cat "$work/timed.out" >&2; tail -1 "$work/timed.out"; }
+floor=$(timed -n "$RUNS" -- "$fgb" parse "$work/tree")
+check=$(timed -n "$RUNS" -- "$fg" check --isolated --output-file "$work/check.txt" "$work/tree")
 unset GOMAXPROCS
 tail -1 "$work/check.txt"
 wall() { echo "$1" | sed -E 's/^median ([0-9.]+)s wall.*/\1/'; }
 cpu() { echo "$1" | sed -E 's/^median [0-9.]+s wall, ([0-9.]+)s CPU.*/\1/'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "$floor"
+echo "$check"
 echo "check / parse floor: $(ratio "$(wall "$check")" "$(wall "$floor")")x wall, $(ratio "$(cpu "$check")" "$(cpu "$floor")")x CPU (goal: ≤ 1.3x wall)"
 
 if [ "${SKIP_BANDIT:-}" != 1 ]; then
@@ -49,8 +53,9 @@ if [ "${SKIP_BANDIT:-}" != 1 ]; then
     echo "bandit not installed: apt-get install -y bandit (or SKIP_BANDIT=1)"
   else
     # One run: bandit takes minutes on this tree.
-    bandit=$("$fgb" time -n 1 -- bandit -r -q -f json -o "$work/bandit.json" "$work/tree" | tee /dev/stderr | tail -1)
-    echo "bandit / check: $(ratio "$(wall "$bandit")" "$(wall "$check")")x wall (goal: ≥ 30x)"
+    bandit=$(timed -n 1 -- sh -c "bandit -r -q -f json -o '$work/bandit.json' '$work/tree' 2>/dev/null")
+    echo "$bandit"
+    echo "bandit / check: $(ratio "$(wall "$bandit")" "$(wall "$check")")x wall, $(ratio "$(cpu "$bandit")" "$(cpu "$check")")x CPU (goal: ≥ 30x)"
   fi
 fi
 

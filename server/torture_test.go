@@ -728,7 +728,6 @@ func TestTortureInputEnds(t *testing.T) {
 		p.closeInput(time.Second)
 	})
 	t.Run("while analysing a large file", func(t *testing.T) {
-		t.Skip("bug: Serve waits for the document loop to finish the analysis under way (2.6 s for a 2 MB file) before it returns; see the issue 7 report")
 		p := startServer(t)
 		p.initialize()
 		p.open("file:///ws/big.py", "python", string(bigModule(2<<20)))

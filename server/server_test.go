@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap/zaptest"
 
@@ -468,5 +470,25 @@ func TestCancelRequestNumericID(t *testing.T) {
 	}
 	if len(srv.cancelled) != 0 {
 		t.Fatalf("cancel bookkeeping leaks: %v", srv.cancelled)
+	}
+}
+
+// A panic in a handler answers InternalError and the server goes on.
+func init() {
+	// Registered before any server runs: the map is read-only afterwards.
+	handlers["test/panic"] = func(*Server, context.Context, jsonrpc2.Replier, json.RawMessage) error { panic("handler bug") }
+}
+
+func TestHandlerPanicGivesInternalError(t *testing.T) {
+	c := newClient(t)
+	c.initialize(nil)
+	err := c.call("test/panic", map[string]interface{}{}, nil)
+	var rpcErr *jsonrpc2.Error
+	if !errors.As(err, &rpcErr) || rpcErr.Code != jsonrpc2.InternalError {
+		t.Fatalf("want InternalError, got %v", err)
+	}
+	c.open(uriApp, appPy)
+	if len(c.waitDiagnostics(uriApp)) != 1 {
+		t.Fatal("server not working after a handler panic")
 	}
 }

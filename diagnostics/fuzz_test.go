@@ -10,11 +10,13 @@ package diagnostics_test
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -145,12 +147,20 @@ func around(src []byte, off int) []byte {
 func FuzzAnalyze(f *testing.F) {
 	addSeeds(f, "python", ".py", ".html", ".jinja", ".jinja2", ".j2", ".env", ".flaskenv", ".env.production")
 	f.Fuzz(func(t *testing.T, src []byte) {
+		defer watchdog(src)()
 		e := newFuzzEngine(t)
 		for _, path := range []string{"/ws/app.py", "/ws/templates/page.html", "/ws/.env"} {
 			found, _ := analyzeAlone(e, path, src)
 			checkFindings(t, path, src, found)
 		}
 	})
+}
+
+// watchdog crashes the process when an input runs longer than 10 s: the
+// fuzzer has no time limit of its own, and a crash makes it save the input.
+func watchdog(src []byte) (stop func()) {
+	t := time.AfterFunc(10*time.Second, func() { panic(fmt.Sprintf("fuzz input still running after 10s (a hang): %q", src)) })
+	return func() { t.Stop() }
 }
 
 // localEdits are a fix's edits in its own file.
@@ -189,6 +199,7 @@ func checkFixes(t *testing.T, src []byte) {
 		if len(src) > 64<<10 {
 			return
 		}
+		defer watchdog(src)()
 		e := newFuzzEngine(t)
 		const path = "/ws/app.py"
 		fs, file := analyzeAlone(e, path, src)

@@ -167,6 +167,10 @@ func (e *Engine) analyzePython(f *File, res Resolver, c *Cache) []Finding {
 	if c == nil {
 		c = NewCache()
 	}
+	if f.Tree.TimedOut() {
+		e.Log.Warn("parse abandoned: the file is binary or too slow to parse; no findings for it",
+			zap.String("file", f.Path), zap.Int("bytes", len(f.Text.Bytes)))
+	}
 	stmts := Statements(f.Tree)
 	ctx := BuildContext(e.Symbols(f, stmts, c), res)
 	var rules []*Rule

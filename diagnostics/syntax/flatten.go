@@ -18,6 +18,7 @@ static void fg_use_libc_allocator(void) { ts_set_allocator(malloc, calloc, reall
 typedef struct TSTree TSTree;
 typedef struct TSParser TSParser;
 TSTree *ts_parser_parse_string(TSParser *self, const TSTree *old_tree, const char *string, uint32_t length);
+void ts_parser_set_timeout_micros(TSParser *self, uint64_t timeout_micros);
 typedef struct { uint32_t context[4]; const void *id; const TSTree *tree; } TSNode;
 typedef struct { const void *tree; const void *id; uint32_t context[3]; } TSTreeCursor;
 uint16_t ts_node_symbol(TSNode);
@@ -154,8 +155,9 @@ func init() {
 // Parse reads through a Go callback, a cgo call back into Go per chunk.
 // Parser and Tree are single-pointer structs in go-tree-sitter v0.25 (the
 // init check below guards that).
-func parseString(p *ts.Parser, src []byte, old *ts.Tree) *ts.Tree {
+func parseString(p *ts.Parser, src []byte, old *ts.Tree, timeoutMicros uint64) *ts.Tree {
 	parser := *(**C.TSParser)(unsafe.Pointer(p))
+	C.ts_parser_set_timeout_micros(parser, C.uint64_t(timeoutMicros))
 	var oldC *C.TSTree
 	if old != nil {
 		oldC = *(**C.TSTree)(unsafe.Pointer(old))

@@ -14,10 +14,12 @@
 package syntax
 
 import (
+	"bytes"
 	"context"
 	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	ts "github.com/tree-sitter/go-tree-sitter"
 	python "github.com/tree-sitter/tree-sitter-python/bindings/go"
@@ -112,17 +114,45 @@ func ParseCtx(ctx context.Context, src []byte) *Tree {
 func parse(ctx context.Context, text *source.Text, old *ts.Tree) *Tree {
 	p := getParser()
 	defer putParser(p)
+	if bytes.IndexByte(text.Bytes, 0) >= 0 {
+		// Python source cannot contain NUL bytes (CPython refuses it): this
+		// is a binary file, and parsing it would only feed error recovery.
+		return &Tree{text: text, clean: -1}
+	}
 	var t *ts.Tree
 	if ctx.Done() == nil {
-		t = parseString(p, text.Bytes, old)
+		t = parseString(p, text.Bytes, old, parseTimeout(len(text.Bytes)))
+		if t == nil {
+			// Tree-sitter's error recovery is superlinear on garbage (a
+			// megabyte of random bytes takes seconds and hundreds of MB):
+			// give up and analyse nothing rather than hang.
+			return &Tree{text: text, clean: -1}
+		}
 	} else {
 		t = p.ParseCtx(ctx, text.Bytes, old)
-	}
-	if t == nil {
-		return nil
+		if t == nil {
+			return nil
+		}
 	}
 	return &Tree{text: text, base: &base{t: t, refs: 1}}
 }
+
+// ParseTimeoutBase and ParseTimeoutPerMB bound a parse: far above what a
+// real Python file needs (about 150 ms per MB here), far below what
+// garbage can cost.
+var (
+	ParseTimeoutBase  = time.Second
+	ParseTimeoutPerMB = time.Second
+)
+
+func parseTimeout(size int) uint64 {
+	d := ParseTimeoutBase + time.Duration(float64(ParseTimeoutPerMB)*float64(size)/(1<<20))
+	return uint64(d / time.Microsecond)
+}
+
+// TimedOut reports a tree whose parse was abandoned (too slow, or a binary
+// file): it has no statements.
+func (t *Tree) TimedOut() bool { return t.base == nil && t.clean == -1 }
 
 // Edit describes one replacement in byte offsets of the text it applies to.
 type Edit struct {
@@ -164,6 +194,9 @@ func (t *Tree) Reparse(edits []Edit) *Tree {
 		})
 		applied = append(applied, e)
 		text = next
+	}
+	if t.base == nil { // the previous parse was abandoned: start afresh
+		return parse(context.Background(), text, nil)
 	}
 	if len(applied) == 1 && !DisableFastPath {
 		if nt := t.reparseStatement(applied[0], text, inputs[0]); nt != nil {
@@ -310,6 +343,9 @@ func (t *Tree) Src() []byte { return t.text.Bytes }
 // Root is the module node (the whole tree is copied on first use). For a
 // virtual tree this makes a real parse first.
 func (t *Tree) Root() Node {
+	if t.base == nil {
+		return Node{}
+	}
 	if len(t.pending) > 0 {
 		if t.real == nil {
 			t.real = t.reparseAll(t.text, nil)
@@ -324,6 +360,9 @@ func (t *Tree) Root() Node {
 func (t *Tree) TopLevel() []Node {
 	if t.top != nil {
 		return append([]Node(nil), t.top...)
+	}
+	if t.base == nil {
+		return nil
 	}
 	kids := children(t.base.t.RootNode())
 	out := make([]Node, len(kids))

@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestNodesAndFields(t *testing.T) {
@@ -143,4 +144,31 @@ func sexp(n Node) string {
 		return true
 	})
 	return b.String()
+}
+
+// A parse that exceeds its time bound is abandoned: the tree has no
+// statements, and the next edit parses afresh.
+func TestParseTimeout(t *testing.T) {
+	base, perMB := ParseTimeoutBase, ParseTimeoutPerMB
+	ParseTimeoutBase, ParseTimeoutPerMB = time.Microsecond, 0
+	src := []byte(strings.Repeat("x = 1 ", 20000) + "\n")
+	tree := Parse(src)
+	ParseTimeoutBase, ParseTimeoutPerMB = base, perMB
+	if !tree.TimedOut() || len(tree.TopLevel()) != 0 || !tree.Root().IsNull() || !tree.HasError() {
+		t.Fatalf("timed-out tree: TimedOut %v, %d statements", tree.TimedOut(), len(tree.TopLevel()))
+	}
+	next := tree.Reparse([]Edit{{Start: 0, OldEnd: len(src), NewText: []byte("y = 2\n")}})
+	defer next.Close()
+	tree.Close()
+	if next.TimedOut() || len(next.TopLevel()) != 1 {
+		t.Fatalf("after an edit: TimedOut %v, %d statements", next.TimedOut(), len(next.TopLevel()))
+	}
+}
+
+func TestBinaryIsNotParsed(t *testing.T) {
+	tree := Parse([]byte("app.run(debug=True)\x00\x01\x02"))
+	defer tree.Close()
+	if !tree.TimedOut() || len(tree.TopLevel()) != 0 {
+		t.Fatal("a file with NUL bytes must not be parsed")
+	}
 }

@@ -120,7 +120,17 @@ type proc struct {
 
 func startServer(t testing.TB, args ...string) *proc {
 	t.Helper()
+	return startServerWith(t, nil, args...)
+}
+
+// startServerWith lets setup change the command (its folder, environment)
+// before it starts.
+func startServerWith(t testing.TB, setup func(*exec.Cmd), args ...string) *proc {
+	t.Helper()
 	cmd := exec.Command(serverBinary(t), append([]string{"serve"}, args...)...)
+	if setup != nil {
+		setup(cmd)
+	}
 	p := &proc{t: t, cmd: cmd, stderr: &syncBuffer{}, arrived: make(chan struct{}, 1), exited: make(chan struct{})}
 	cmd.Stderr = p.stderr
 	var err error

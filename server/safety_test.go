@@ -295,7 +295,7 @@ func TestSafetyConfigFileThatBlocks(t *testing.T) {
 	p, wsURI := safetySession(t, l)
 	uri := wsURI + "/fifo_app.py"
 	p.open(uri, "python", "from flask import Flask\napp = Flask(__name__)\napp.config.from_pyfile(\"blocking.cfg\")\napp.run(debug=True)\n")
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(3 * time.Second)
 	for p.count(func(m *wireMsg) bool {
 		return m.Method == "textDocument/publishDiagnostics" && strings.Contains(string(m.Params), "fifo_app.py")
 	}) == 0 {

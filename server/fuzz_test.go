@@ -266,7 +266,7 @@ func FuzzStream(f *testing.F) {
 // edited statement alone; with a NUL byte in it, parse returns a tree
 // without a tree-sitter tree and ct.base.t is a nil dereference. Set to
 // false when fixed.
-const nulReparseBug = true
+const nulReparseBug = false
 
 func TestReparseNULInStatement(t *testing.T) {
 	if nulReparseBug {

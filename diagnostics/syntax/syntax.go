@@ -262,8 +262,8 @@ func (t *Tree) reparseStatement(e Edit, text *source.Text, input ts.InputEdit) *
 		return nil
 	}
 	ct := parse(context.Background(), source.New(chunk), nil)
-	if ct == nil {
-		return nil
+	if ct == nil || ct.base == nil {
+		return nil // abandoned (binary, too slow): the full path decides
 	}
 	defer ct.Close()
 	root := ct.base.t.RootNode()

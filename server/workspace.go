@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -59,7 +58,7 @@ func (s *Server) indexWorkspace(ctx context.Context) {
 				inputs = append(inputs, diagnostics.Input{Path: f, Module: diagnostics.ModuleName(root, f)})
 			}
 		}
-		entries := indexFiles(inputs, s.engine, func(done, total int) {
+		entries := indexFiles(inputs, s.engine, s.readWorkspaceFile, func(done, total int) {
 			progress.report(done, total)
 		})
 		s.enqueue(func() {
@@ -82,7 +81,7 @@ type indexEntry struct {
 }
 
 // indexFiles reads and parses files in parallel into tree-less Files.
-func indexFiles(inputs []diagnostics.Input, engine *diagnostics.Engine, report func(done, total int)) []indexEntry {
+func indexFiles(inputs []diagnostics.Input, engine *diagnostics.Engine, read func(string) ([]byte, error), report func(done, total int)) []indexEntry {
 	out := make([]indexEntry, len(inputs))
 	done := make(chan struct{}, len(inputs))
 	go func() {
@@ -97,7 +96,7 @@ func indexFiles(inputs []diagnostics.Input, engine *diagnostics.Engine, report f
 	diagnostics.Parallel(len(inputs), func(i int) {
 		defer func() { done <- struct{}{} }()
 		in := inputs[i]
-		src, err := os.ReadFile(in.Path)
+		src, err := read(in.Path)
 		if err != nil {
 			return
 		}
@@ -136,7 +135,7 @@ func (s *Server) isOpen(path string) bool {
 func (s *Server) forgetDocument(d *document) {
 	s.project.Remove(d.file.Path)
 	if d.path != "" && d.kind == diagnostics.KindPython {
-		if src, err := os.ReadFile(d.path); err == nil {
+		if src, err := s.readWorkspaceFile(d.path); err == nil {
 			e := loadFile(d.path, d.file.Module, src, s.engine)
 			s.project.Put(e.file, e.symbols)
 		}
@@ -173,7 +172,7 @@ func (s *Server) didChangeWatchedFiles(_ context.Context, _ jsonrpc2.Replier, pa
 			}
 			if ch.Type == 3 {
 				s.project.Remove(path)
-			} else if src, err := os.ReadFile(path); err == nil {
+			} else if src, err := s.readWorkspaceFile(path); err == nil {
 				e := loadFile(path, s.moduleOf(path), src, s.engine)
 				s.project.Put(e.file, e.symbols)
 			}
@@ -191,7 +190,7 @@ func (s *Server) readFile(path string) ([]byte, error) {
 			return d.text.Bytes, nil
 		}
 	}
-	return os.ReadFile(path)
+	return s.readWorkspaceFile(path)
 }
 
 // isModelConfigFile reports a file the project model read as app config.

@@ -1,0 +1,76 @@
+package server
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// maxReadSize bounds a file the server reads from disk.
+const maxReadSize = 32 << 20
+
+// readWorkspaceFile reads a file only if it lies inside a workspace folder,
+// is a regular file (not a FIFO or device that would block), and no link
+// on its way leads elsewhere: the server reads nothing outside its
+// workspace, whatever a from_pyfile argument or a file event names.
+func (s *Server) readWorkspaceFile(path string) ([]byte, error) {
+	if err := s.checkInWorkspace(path); err != nil {
+		return nil, err
+	}
+	info, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
+	if info.Size() > maxReadSize {
+		return nil, fmt.Errorf("%s: %d bytes is over the %d-byte limit", path, info.Size(), maxReadSize)
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|nonBlock, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, maxReadSize))
+}
+
+// checkInWorkspace refuses paths outside every workspace folder, or whose
+// real location (links resolved) differs from the path itself.
+func (s *Server) checkInWorkspace(path string) error {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return err
+	}
+	for _, root := range s.roots {
+		rootReal, err := filepath.EvalSymlinks(root)
+		if err != nil {
+			continue
+		}
+		if within(rootReal, real) && (real == abs || realOf(abs, root, rootReal) == real) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s: outside the workspace folders (or reached through a link)", path)
+}
+
+// realOf maps abs (under root) to the same place under rootReal, so that a
+// workspace folder that is itself reached through a link still works.
+func realOf(abs, root, rootReal string) string {
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return ""
+	}
+	return filepath.Join(rootReal, rel)
+}
+
+func within(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}

@@ -7,6 +7,7 @@
 #   server       FuzzStream            the framing layer on any bytes
 #   jinja        FuzzScan              the Jinja scanner
 #   config       FuzzLoad              the configuration loader
+#   envfile      FuzzParse             the .env / .flaskenv parser
 #
 # Seeds: testdata/fuzz at the root and each package's testdata/fuzz; a
 # failing input is written to the package's testdata/fuzz/<Target>/ (commit
@@ -24,6 +25,7 @@ targets=(
   "./server FuzzStream"
   "./diagnostics/jinja FuzzScan"
   "./config FuzzLoad"
+  "./diagnostics/envfile FuzzParse"
 )
 failed=()
 for t in "${targets[@]}"; do

@@ -168,7 +168,7 @@ func (e *Engine) analyzePython(f *File, res Resolver, c *Cache) []Finding {
 		c = NewCache()
 	}
 	if f.Tree.TimedOut() {
-		e.Log.Warn("parse abandoned: the file is binary or too slow to parse; no findings for it",
+		e.Log.Info("parse abandoned: the file is binary or too slow to parse; no findings for it",
 			zap.String("file", f.Path), zap.Int("bytes", len(f.Text.Bytes)))
 	}
 	stmts := Statements(f.Tree)
@@ -260,6 +260,9 @@ func (e *Engine) Finish(f *File, fs []Finding) []Finding {
 		fd.Start, fd.End = outsideCRLF(f.Text.Bytes, fd.Start), outsideCRLF(f.Text.Bytes, fd.End)
 		fixes := fd.Fixes[:0]
 		for _, fx := range fd.Fixes {
+			if !fixTrusted(f, fd, fx) {
+				continue
+			}
 			if fx, ok := finalizeFix(f, fx); ok {
 				fixes = append(fixes, fx)
 			}
@@ -290,4 +293,39 @@ func outsideCRLF(src []byte, off int) int {
 		return off - 1
 	}
 	return off
+}
+
+// fixTrusted withholds fixes that a syntax error makes unreliable: in a
+// file with errors, a fix is kept only if its finding's statement is
+// error-free and every edit stays inside that statement (imports and code
+// inserted elsewhere rely on a structure error recovery may have invented).
+func fixTrusted(f *File, fd Finding, fx Fix) bool {
+	if f.Tree == nil || !f.Tree.HasError() {
+		return true
+	}
+	if len(fx.Imports) > 0 || len(fx.Inserts) > 0 {
+		return false
+	}
+	var stmt [2]int
+	found := false
+	for _, s := range f.Tree.TopLevel() {
+		if s.Start() <= fd.Start && fd.Start < s.End() || s.Start() == fd.Start {
+			stmt, found = [2]int{s.Start(), s.End()}, true
+			break
+		}
+	}
+	if !found {
+		return false
+	}
+	for _, r := range f.Tree.StatementErrors() {
+		if r == stmt {
+			return false
+		}
+	}
+	for _, ed := range fx.Edits {
+		if ed.Path != "" && ed.Path != f.Path || ed.Start < stmt[0] || ed.End > stmt[1] {
+			return false
+		}
+	}
+	return true
 }

@@ -374,6 +374,24 @@ func (t *Tree) TopLevel() []Node {
 	return append([]Node(nil), out...)
 }
 
+// StatementErrors lists the byte ranges of the top-level statements that
+// hold a syntax error (without copying any node out of tree-sitter).
+func (t *Tree) StatementErrors() [][2]int {
+	if !t.HasError() {
+		return nil
+	}
+	var out [][2]int
+	for _, n := range t.TopLevel() {
+		if n.t.hasError || kindName(n.t.kind) == "ERROR" {
+			out = append(out, [2]int{n.Start(), n.End()})
+		}
+	}
+	if len(out) == 0 && t.base == nil {
+		out = append(out, [2]int{0, len(t.text.Bytes)})
+	}
+	return out
+}
+
 // HasError reports a syntax error anywhere in the tree.
 func (t *Tree) HasError() bool {
 	if t.clean == 0 {

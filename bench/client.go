@@ -249,3 +249,31 @@ func ProcStatus(pid int, field string) (int, error) {
 	}
 	return 0, fmt.Errorf("no %s in /proc/%d/status", field, pid)
 }
+
+// HeapRSS is the resident size, in kB, of the process's brk heap (the
+// "[heap]" mapping of /proc/PID/smaps): glibc's main malloc arena. The Go
+// heap is in anonymous mappings, not there. With MALLOC_ARENA_MAX=1 every
+// thread's malloc uses that arena, so this is tree-sitter's memory (less
+// the large blocks malloc maps on their own); without it, threads other
+// than the main one get arenas of their own and this undercounts.
+func HeapRSS(pid int) (int, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps", pid))
+	if err != nil {
+		return 0, err
+	}
+	in := false
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		if strings.Contains(f[0], "-") && len(f) >= 5 { // a mapping's header
+			in = f[len(f)-1] == "[heap]"
+			continue
+		}
+		if in && f[0] == "Rss:" && len(f) >= 2 {
+			return strconv.Atoi(f[1])
+		}
+	}
+	return 0, nil
+}

@@ -195,6 +195,7 @@ func EditLatency(bin string, lines, n int, stderr io.Writer) (Percentiles, error
 // MemoryResult is the resident memory of the server through a session.
 type MemoryResult struct {
 	AfterOpenKB int            // VmRSS once every document is analysed
+	AfterOpenC  int            // of which in the C heap
 	Samples     []MemorySample // VmRSS every few edits
 	PeakKB      int            // VmHWM at the end
 	Edits       int
@@ -202,10 +203,12 @@ type MemoryResult struct {
 	Elapsed     time.Duration
 }
 
-// MemorySample is VmRSS after a number of edits.
+// MemorySample is VmRSS after a number of edits, and the part of it in
+// the C heap (see HeapRSS).
 type MemorySample struct {
-	Edits int
-	RSSKB int
+	Edits   int
+	RSSKB   int
+	CHeapKB int
 }
 
 // Memory opens docs generated documents of lines lines each in bin, then
@@ -239,6 +242,7 @@ func Memory(bin string, docs, lines, edits, sampleEvery int, stderr io.Writer) (
 	if r.AfterOpenKB, err = ProcStatus(c.Pid(), "VmRSS"); err != nil {
 		return r, err
 	}
+	r.AfterOpenC, _ = HeapRSS(c.Pid())
 	rng := rand.New(rand.NewSource(2))
 	lat := make([]time.Duration, 0, edits)
 	var half *editor // a document with an "x" inserted, removed by the next edit
@@ -258,7 +262,8 @@ func Memory(bin string, docs, lines, edits, sampleEvery int, stderr io.Writer) (
 		lat = append(lat, time.Since(t0))
 		if i%sampleEvery == 0 {
 			rss, _ := ProcStatus(c.Pid(), "VmRSS")
-			r.Samples = append(r.Samples, MemorySample{Edits: i, RSSKB: rss})
+			cheap, _ := HeapRSS(c.Pid())
+			r.Samples = append(r.Samples, MemorySample{Edits: i, RSSKB: rss, CHeapKB: cheap})
 		}
 	}
 	r.Edits = edits

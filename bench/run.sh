@@ -81,6 +81,8 @@ if [ "${SKIP_MEMORY:-}" != 1 ]; then
   echo "== 4. memory: 200 documents of 1k lines, $EDITS edits (each awaited; takes minutes)"
   "$fgb" memory -docs 200 -lines 1000 -edits "$EDITS" -every 1000 "$fg" 2>/dev/null
   echo "(goal: peak ≤ 80 MB, flat across the edits)"
+  echo "-- the same with MALLOC_ARENA_MAX=1, to split tree-sitter's C heap from the Go heap (2,000 edits)"
+  "$fgb" memory -split -docs 200 -lines 1000 -edits 2000 -every 500 "$fg" 2>/dev/null
 fi
 
 if [ "${SKIP_TORTURE:-}" != 1 ]; then

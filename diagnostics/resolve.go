@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"hash/fnv"
+	"reflect"
 	"sort"
 	"strings"
 )
@@ -33,6 +34,22 @@ type ModuleSymbols struct {
 	// Starts[i] is the byte offset of the statement of Facts[i] (set by
 	// Engine.Symbols): the project model's facts are relative to it.
 	Starts []int
+}
+
+// SameFacts reports that two versions of a module bind the same names to
+// the same things (statement positions aside): then no other module's
+// analysis can have changed. Unchanged statements share their facts, so
+// this costs a pointer comparison for all but the edited ones.
+func SameFacts(a, b *ModuleSymbols) bool {
+	if a == nil || b == nil || a.Module != b.Module || len(a.Facts) != len(b.Facts) {
+		return false
+	}
+	for i := range a.Facts {
+		if a.Facts[i] != b.Facts[i] && !reflect.DeepEqual(a.Facts[i], b.Facts[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // NewModuleSymbols merges a module's statement facts in order.

@@ -72,11 +72,19 @@ func (s *Server) ensureAnalyzed(ctx context.Context, d *document) {
 // open documents and publishes what changed.
 func (s *Server) analyzeAndPublish(ctx context.Context) {
 	changed := false
+	// factsChanged: some module now binds different things, so any open
+	// module may resolve differently; otherwise only the edited ones need
+	// a new analysis (typing inside a string or a call changes no facts).
+	factsChanged := s.projectDirty
 	for _, d := range s.docs {
 		if d.dirty {
 			changed = true
 			if d.kind == diagnostics.KindPython {
-				s.project.Put(d.file, s.engine.Symbols(d.file, diagnostics.Statements(d.tree), d.cache))
+				sym := s.engine.Symbols(d.file, diagnostics.Statements(d.tree), d.cache)
+				if prev := s.project.File(d.file.Path); prev == nil || !diagnostics.SameFacts(prev.Symbols, sym) {
+					factsChanged = true
+				}
+				s.project.Put(d.file, sym)
 			} else if d.kind != diagnostics.KindNone {
 				s.project.Put(d.file, nil)
 			} else if d.path != "" && s.isModelConfigFile(d.path) {
@@ -90,6 +98,9 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 	s.projectDirty = false
 	projectFindings := s.engine.ProjectFindings(s.project)
 	for _, d := range s.docs {
+		if !d.dirty && !factsChanged {
+			continue
+		}
 		if d.kind == diagnostics.KindNone {
 			if d.dirty {
 				d.dirty = false

@@ -96,14 +96,20 @@ func main() {
 		var r bench.MemoryResult
 		r, err = bench.Memory(fs.Arg(0), *docs, *lines, *edits, *every, os.Stderr)
 		if err == nil {
-			fmt.Printf("memory: %d documents of %d lines: RSS %.1f MB after opening (C heap %.1f MB)\n", *docs, *lines, float64(r.AfterOpenKB)/1024, float64(r.AfterOpenC)/1024)
+			cheap := ""
+			if *split {
+				cheap = fmt.Sprintf(" (C heap %.1f MB)", float64(r.AfterOpenC)/1024)
+			}
+			fmt.Printf("memory: %d documents of %d lines: RSS %.1f MB after opening%s\n", *docs, *lines, float64(r.AfterOpenKB)/1024, cheap)
 			var parts, cparts []string
 			for _, s := range r.Samples {
 				parts = append(parts, fmt.Sprintf("%d:%.1f", s.Edits, float64(s.RSSKB)/1024))
 				cparts = append(cparts, fmt.Sprintf("%d:%.1f", s.Edits, float64(s.CHeapKB)/1024))
 			}
 			fmt.Printf("memory: RSS MB after N edits: %s\n", strings.Join(parts, " "))
-			fmt.Printf("memory: of which C heap (tree-sitter) MB: %s\n", strings.Join(cparts, " "))
+			if *split {
+				fmt.Printf("memory: of which C heap (tree-sitter) MB: %s\n", strings.Join(cparts, " "))
+			}
 			fmt.Printf("memory: peak RSS (VmHWM) %.1f MB over %d edits in %.1fs; edit latency %s\n",
 				float64(r.PeakKB)/1024, r.Edits, r.Elapsed.Seconds(), r.Latency)
 		}

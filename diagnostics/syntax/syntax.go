@@ -140,9 +140,11 @@ func parse(ctx context.Context, text *source.Text, old *ts.Tree) *Tree {
 // ParseTimeoutBase and ParseTimeoutPerMB bound a parse: far above what a
 // real Python file needs (about 150 ms per MB here), far below what
 // garbage can cost.
+// They are wall-clock bounds, so they are generous: on a machine at load
+// 5 a normal 22 KB module once took over a second.
 var (
-	ParseTimeoutBase  = time.Second
-	ParseTimeoutPerMB = time.Second
+	ParseTimeoutBase  = 3 * time.Second
+	ParseTimeoutPerMB = 2 * time.Second
 )
 
 func parseTimeout(size int) uint64 {

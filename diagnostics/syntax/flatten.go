@@ -51,10 +51,13 @@ enum { FG_NAMED = 1, FG_MISSING = 2, FG_EXTRA = 4, FG_HAS_ERROR = 8, FG_ERROR = 
 // with parent and next-sibling links, in one call: walking a tree through
 // cgo costs several calls per node, this costs one per subtree.
 static int fg_flatten(TSNode n, fg_node *out, int cap) {
+	// Per-depth bookkeeping, sized by the node count (depth never exceeds
+	// it), so no nesting is too deep to copy.
+	int32_t *stack = malloc(sizeof(int32_t) * (size_t)(cap + 1));
+	int32_t *parents = malloc(sizeof(int32_t) * (size_t)(cap + 1));
+	if (!stack || !parents) { free(stack); free(parents); return 0; }
 	TSTreeCursor c = ts_tree_cursor_new(n);
 	int count = 0, depth = 0;
-	int32_t stack[4096]; // index of the last node seen at each depth
-	int32_t parents[4096];
 	parents[0] = -1;
 	for (;;) {
 		TSNode cur = ts_tree_cursor_current_node(&c);
@@ -62,23 +65,23 @@ static int fg_flatten(TSNode n, fg_node *out, int cap) {
 		fg_node *f = &out[count];
 		f->start = ts_node_start_byte(cur);
 		f->end = ts_node_end_byte(cur);
-		f->parent = depth < 4096 ? parents[depth] : -1;
+		f->parent = parents[depth];
 		f->next = -1;
 		f->kind = ts_node_symbol(cur);
 		f->field = ts_tree_cursor_current_field_id(&c);
 		f->flags = (ts_node_is_named(cur) ? FG_NAMED : 0) | (ts_node_is_missing(cur) ? FG_MISSING : 0) |
 			(ts_node_is_extra(cur) ? FG_EXTRA : 0) | (ts_node_has_error(cur) ? FG_HAS_ERROR : 0) |
 			(ts_node_is_error(cur) ? FG_ERROR : 0);
-		if (depth < 4096) stack[depth] = count;
+		stack[depth] = count;
 		count++;
-		if (depth + 1 < 4096 && ts_tree_cursor_goto_first_child(&c)) {
+		if (depth + 1 < cap && ts_tree_cursor_goto_first_child(&c)) {
 			depth++;
 			parents[depth] = count - 1;
 			stack[depth] = -1;
 			continue;
 		}
 		for (;;) {
-			if (depth == 0) { ts_tree_cursor_delete(&c); return count; }
+			if (depth == 0) goto done;
 			if (ts_tree_cursor_goto_next_sibling(&c)) {
 				out[stack[depth]].next = count;
 				break;
@@ -87,7 +90,10 @@ static int fg_flatten(TSNode n, fg_node *out, int cap) {
 			depth--;
 		}
 	}
+done:
 	ts_tree_cursor_delete(&c);
+	free(stack);
+	free(parents);
 	return count;
 }
 

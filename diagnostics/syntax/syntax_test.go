@@ -116,16 +116,21 @@ func TestReparseAppliesEditsInOrder(t *testing.T) {
 	}
 }
 
-// Very deep nesting is bounded: flattening stops descending past 4,096
-// levels instead of overflowing a stack.
+// Very deep nesting is copied whole: a call 10,000 parentheses deep is
+// still seen (the copy keeps its per-depth state on the heap).
 func TestDeepNesting(t *testing.T) {
-	src := "x = " + strings.Repeat("(", 10000) + "1" + strings.Repeat(")", 10000) + "\n"
+	src := "x = " + strings.Repeat("(", 10000) + "app.run(debug=True)" + strings.Repeat(")", 10000) + "\n"
 	tree := Parse([]byte(src))
 	defer tree.Close()
-	n := 0
-	tree.Root().Walk(func(Node) bool { n++; return true })
-	if n == 0 {
-		t.Fatal("nothing walked")
+	calls := 0
+	tree.Root().Walk(func(n Node) bool {
+		if n.Kind() == "call" && n.Text() == "app.run(debug=True)" {
+			calls++
+		}
+		return true
+	})
+	if calls != 1 {
+		t.Fatalf("the deeply nested call was seen %d times, want 1", calls)
 	}
 }
 

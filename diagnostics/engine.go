@@ -258,9 +258,10 @@ func (e *Engine) Finish(f *File, fs []Finding) []Finding {
 		}
 		fd.Path = f.Path
 		fd.Start, fd.End = outsideCRLF(f.Text.Bytes, fd.Start), outsideCRLF(f.Text.Bytes, fd.End)
+		stmt, trusted := fixScope(f, fd)
 		fixes := fd.Fixes[:0]
 		for _, fx := range fd.Fixes {
-			if !fixTrusted(f, fd, fx) {
+			if !trusted(stmt, fx) {
 				continue
 			}
 			if fx, ok := finalizeFix(f, fx); ok {
@@ -295,18 +296,15 @@ func outsideCRLF(src []byte, off int) int {
 	return off
 }
 
-// fixTrusted withholds fixes that a syntax error makes unreliable: in a
+// fixScope decides which fixes a syntax error leaves trustworthy: in a
 // file with errors, a fix is kept only if its finding's statement is
 // error-free and every edit stays inside that statement (imports and code
 // inserted elsewhere rely on a structure error recovery may have invented).
-func fixTrusted(f *File, fd Finding, fx Fix) bool {
+// The statement is found once per finding; trusted checks each fix.
+func fixScope(f *File, fd Finding) (stmt [2]int, trusted func([2]int, Fix) bool) {
 	if f.Tree == nil || !f.Tree.HasError() {
-		return true
+		return stmt, func([2]int, Fix) bool { return true }
 	}
-	if len(fx.Imports) > 0 || len(fx.Inserts) > 0 {
-		return false
-	}
-	var stmt [2]int
 	found := false
 	for _, s := range f.Tree.TopLevel() {
 		if s.Start() <= fd.Start && fd.Start < s.End() || s.Start() == fd.Start {
@@ -314,18 +312,23 @@ func fixTrusted(f *File, fd Finding, fx Fix) bool {
 			break
 		}
 	}
-	if !found {
-		return false
-	}
 	for _, r := range f.Tree.StatementErrors() {
 		if r == stmt {
-			return false
+			found = false
 		}
 	}
-	for _, ed := range fx.Edits {
-		if ed.Path != "" && ed.Path != f.Path || ed.Start < stmt[0] || ed.End > stmt[1] {
+	if !found {
+		return stmt, func([2]int, Fix) bool { return false }
+	}
+	return stmt, func(stmt [2]int, fx Fix) bool {
+		if len(fx.Imports) > 0 || len(fx.Inserts) > 0 {
 			return false
 		}
+		for _, ed := range fx.Edits {
+			if ed.Path != "" && ed.Path != f.Path || ed.Start < stmt[0] || ed.End > stmt[1] {
+				return false
+			}
+		}
+		return true
 	}
-	return true
 }

@@ -127,6 +127,22 @@ func overrideFlags(fs *flag.FlagSet) func() (cli.Overrides, error) {
 	}
 }
 
+// parsePathsAndOverrides adds the shared --select/--ignore/--config flags
+// to fs, parses args, and returns the paths and overrides, or the exit code
+// to return when ok is false.
+func parsePathsAndOverrides(fs *flag.FlagSet, args []string, stderr io.Writer) (paths []string, ov cli.Overrides, code int, ok bool) {
+	overrides := overrideFlags(fs)
+	paths, err := parseInterleaved(fs, args)
+	if err != nil {
+		return nil, ov, flagError(err), false
+	}
+	if ov, err = overrides(); err != nil {
+		fmt.Fprintf(stderr, "flaskguard: %v\n", err)
+		return nil, ov, cli.ExitError, false
+	}
+	return paths, ov, 0, true
+}
+
 func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -137,16 +153,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.ShowFixes, "show-fixes", false, "list each finding's fixes under it (text format)")
 	fs.StringVar(&o.OutputFile, "output-file", "", "write the report to this `file` instead of stdout")
 	fs.StringVar(&o.OutputFile, "o", "", "shorthand for --output-file")
-	overrides := overrideFlags(fs)
-	paths, err := parseInterleaved(fs, args)
-	if err != nil {
-		return flagError(err)
+	paths, ov, code, ok := parsePathsAndOverrides(fs, args, stderr)
+	if !ok {
+		return code
 	}
-	o.Paths = paths
-	if o.Overrides, err = overrides(); err != nil {
-		fmt.Fprintf(stderr, "flaskguard: %v\n", err)
-		return cli.ExitError
-	}
+	o.Paths, o.Overrides = paths, ov
 	return cli.RunCheck(o, stdout, stderr)
 }
 
@@ -158,16 +169,11 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.Diff, "diff", false, "print a unified diff of the fixes instead of writing files (exit 1 when there is one)")
 	fs.BoolVar(&o.ShowFixes, "show-fixes", false, "list each fix applied")
 	fs.BoolVar(&o.ExitZero, "exit-zero", false, "exit 0 even when findings remain")
-	overrides := overrideFlags(fs)
-	paths, err := parseInterleaved(fs, args)
-	if err != nil {
-		return flagError(err)
+	paths, ov, code, ok := parsePathsAndOverrides(fs, args, stderr)
+	if !ok {
+		return code
 	}
-	o.Paths = paths
-	if o.Overrides, err = overrides(); err != nil {
-		fmt.Fprintf(stderr, "flaskguard: %v\n", err)
-		return cli.ExitError
-	}
+	o.Paths, o.Overrides = paths, ov
 	return cli.RunFix(o, stdout, stderr)
 }
 

@@ -200,7 +200,7 @@ func (t *Tree) Reparse(edits []Edit) *Tree {
 	if t.base == nil { // the previous parse was abandoned: start afresh
 		return parse(context.Background(), text, nil)
 	}
-	if len(applied) == 1 && !DisableFastPath {
+	if len(applied) == 1 {
 		if nt := t.reparseStatement(applied[0], text, inputs[0]); nt != nil {
 			return nt
 		}
@@ -210,10 +210,6 @@ func (t *Tree) Reparse(edits []Edit) *Tree {
 
 // fastPathHits counts statement-only reparses (read by tests).
 var fastPathHits int64
-
-// DisableFastPath makes every Reparse a tree-sitter incremental reparse
-// (for tests and benchmarks that compare the two).
-var DisableFastPath bool
 
 // reparseAll reparses the base incrementally with every pending edit.
 func (t *Tree) reparseAll(text *source.Text, inputs []ts.InputEdit) *Tree {

@@ -1,7 +1,6 @@
 package diagnostics
 
 import (
-	"sort"
 	"strings"
 	"unicode"
 
@@ -18,8 +17,16 @@ import (
 // whose name says it limits. @limiter.exempt cancels all of these.
 // Anchored on the route decorator.
 //
-// Views registered with add_url_rule and MethodView classes are not
-// judged: there is no route decorator to anchor on.
+// Views registered with X.add_url_rule(rule, endpoint, view_func,
+// methods=...) — a function, or C.as_view(...) of a View / MethodView
+// class — are judged by the project check of fg501_url_rules.go: the same
+// criteria, with the endpoint and as_view name counting as names, a class
+// accepting POST through its methods attribute or a post method, and its
+// decorators attribute counting as its decorators. Anchored on the
+// add_url_rule call, or on the view's name when it is defined in another
+// file. Views registered only in ways the model cannot follow (a view
+// function imported from a library, add_url_rule on an unknown object) are
+// not judged.
 var FG501AuthViewNotRateLimited = &Rule{
 	Code:     "FG501",
 	Name:     "auth-view-not-rate-limited",
@@ -34,6 +41,7 @@ var FG501AuthViewNotRateLimited = &Rule{
 			return true
 		})
 	},
+	CheckProject: checkURLRuleViews,
 }
 
 const fg501Message = "This authentication view accepts POST without a rate limit, so an attacker can try passwords or codes as fast as the server answers (brute force, credential stuffing)"
@@ -257,29 +265,34 @@ func authenticates(body syntax.Node) bool {
 		if found || n.Kind() == "function_definition" || n.Kind() == "class_definition" || n.Kind() == "lambda" {
 			return false
 		}
-		if n.Kind() != "call" {
-			return true
-		}
-		fn := n.Field("function")
-		name := lastPart(DottedName(fn))
-		if fn.Kind() == "attribute" {
-			name = fn.Field("attribute").Text()
-		}
-		if authCalls[name] {
+		if n.Kind() == "call" && authCall(n) {
 			found = true
-		}
-		// pwd_context.verify(...), PasswordHasher().verify(...), totp.verify(...)
-		if name == "verify" && fn.Kind() == "attribute" {
-			obj := strings.ToLower(fn.Field("object").Text())
-			for _, w := range []string{"pwd", "passw", "hasher", "totp", "otp", "crypt"} {
-				if strings.Contains(obj, w) {
-					found = true
-				}
-			}
 		}
 		return !found
 	})
 	return found
+}
+
+// authCall reports a call that checks a password or logs a user in.
+func authCall(call syntax.Node) bool {
+	fn := call.Field("function")
+	name := lastPart(DottedName(fn))
+	if fn.Kind() == "attribute" {
+		name = fn.Field("attribute").Text()
+	}
+	if authCalls[name] {
+		return true
+	}
+	// pwd_context.verify(...), PasswordHasher().verify(...), totp.verify(...)
+	if name == "verify" && fn.Kind() == "attribute" {
+		obj := strings.ToLower(fn.Field("object").Text())
+		for _, w := range []string{"pwd", "passw", "hasher", "totp", "otp", "crypt"} {
+			if strings.Contains(obj, w) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // rateLimitFix adds @limiter.limit("5 per minute") under the view's last
@@ -291,15 +304,7 @@ func rateLimitFix(p *StatementPass, def, lastRoute, receiver syntax.Node) (Fix, 
 	name := ""
 	fix := Fix{Title: "Rate-limit this view"}
 	if len(p.Ctx.Rule.Limiters) > 0 {
-		names := make([]string, 0, len(p.Ctx.Rule.Limiters))
-		for n := range p.Ctx.Rule.Limiters {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		name = names[0]
-		if p.Ctx.Rule.Limiters["limiter"] {
-			name = "limiter"
-		}
+		name = pickLimiter(p.Ctx.Rule.Limiters)
 	} else if local, ok := localLimiter(p, def, ""); ok {
 		name = local
 	} else if p.Ctx.Rule.HasLimiter {
@@ -323,7 +328,7 @@ func rateLimitFix(p *StatementPass, def, lastRoute, receiver syntax.Node) (Fix, 
 	line := t.LineOf(lastRoute.Start())
 	at := t.LineStart(t.LineOf(lastRoute.End()) + 1)
 	fix.Edits = append(fix.Edits, TextEdit{Start: at, End: at,
-		NewText: t.Indent(line) + "@" + name + `.limit("5 per minute")` + t.LineEnding()})
+		NewText: t.Indent(line) + "@" + name + limitDecorator + t.LineEnding()})
 	return fix, true
 }
 

@@ -147,6 +147,10 @@ type View struct {
 	Exempt  bool       // decorated with @csrf.exempt
 
 	funcs []scopeRef // the function, or the methods of a view class handling the methods
+	// An add_url_rule view: the call (c nil for a decorated view) and the
+	// view function or View class it registers.
+	call callRef
+	def  scopeRef
 }
 
 // Extension is a Flask extension instance the rules care about.

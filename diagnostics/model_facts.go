@@ -58,6 +58,9 @@ type ScopeFact struct {
 	// Aborts: abort(...) or raise. Together: the function checks a token.
 	CSRFString, Aborts               bool
 	ReadsForm, ReadsJSON, ReadsFiles bool
+	// Authenticates: the function checks a password or logs a user in
+	// (check_password_hash, login_user...; see FG501's authCall).
+	Authenticates bool
 
 	// Classes.
 	Bases       []string
@@ -68,6 +71,15 @@ type ScopeFact struct {
 	HasMethods  bool        // a methods attribute is assigned (MethodsAttr nil when not literal)
 	MetaCSRFOff bool        // class Meta: csrf = False (Flask-WTF)
 	LastEntry   int         // end of the last UPPER = v statement in the body, -1 when none
+
+	// ViewDecos are the items of a View class's "decorators = [...]"
+	// attribute (Name and Call as for decorators); HasViewDecos says the
+	// attribute is assigned in the body, ViewDecosKind is "list" or "tuple"
+	// when it is assigned a literal one (ViewDecosBox locates it), else "".
+	ViewDecos     []DecoratorFact
+	HasViewDecos  bool
+	ViewDecosKind string
+	ViewDecosBox  BoxFact
 }
 
 // ParamFact is a function parameter and its default as written.
@@ -461,6 +473,9 @@ func (w *factWalker) call(n syntax.Node) {
 			sc.Aborts = true
 		}
 	}
+	if sc != nil && !sc.Authenticates && authCall(n) {
+		sc.Authenticates = true
+	}
 	if fn == "" {
 		return
 	}
@@ -645,6 +660,8 @@ func (w *factWalker) assignment(n syntax.Node) {
 				if a := w.arg(right, 1); a.Kind == ArgList && a.StrsOK {
 					sc.MethodsAttr = a.Strs
 				}
+			case name == "decorators":
+				w.viewDecorators(sc, right)
 			case name == "csrf" && sc.Name == "Meta":
 				if t, known := LiteralTruth(right); known && !t {
 					for i := len(w.stack) - 2; i >= 0; i-- {
@@ -681,6 +698,25 @@ func (w *factWalker) assignment(n syntax.Node) {
 				}
 			}
 		}
+	}
+}
+
+// viewDecorators reads a View class's "decorators = [...]" attribute.
+func (w *factWalker) viewDecorators(sc *ScopeFact, right syntax.Node) {
+	sc.HasViewDecos, sc.ViewDecos, sc.ViewDecosKind = true, nil, ""
+	if k := right.Kind(); k != "list" && k != "tuple" {
+		return
+	}
+	sc.ViewDecosKind, sc.ViewDecosBox = right.Kind(), w.box(right)
+	for _, e := range right.NamedChildren() {
+		if e.Kind() == "comment" {
+			continue
+		}
+		df := DecoratorFact{Name: DottedName(e), Span: w.rel(e)}
+		if e.Kind() == "call" {
+			df.Call, df.Name = true, DottedName(e.Field("function"))
+		}
+		sc.ViewDecos = append(sc.ViewDecos, df)
 	}
 }
 

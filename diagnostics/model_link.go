@@ -411,7 +411,7 @@ func (r *resolver) urlRuleView(c callRef) *View {
 			}
 		}
 	}
-	v := &View{File: c.fi.pf.File, At: c.loc()}
+	v := &View{File: c.fi.pf.File, At: c.loc(), call: c, def: fv.cls}
 	var methods []string
 	explicit := false
 	if ma, ok := kwArg(c.c.Kw, "methods"); ok {

@@ -18,3 +18,16 @@ def login():
 @limiter.exempt
 def token():
     return "exempt from the default limits"
+
+
+@limiter.exempt
+def verify_otp():
+    return "exempt from the default limits"
+
+
+def reset_password():
+    return "limited by default_limits"
+
+
+app.add_url_rule("/otp", view_func=verify_otp, methods=["POST"])  # want "FG501"
+app.add_url_rule("/reset", view_func=reset_password, methods=["POST"])

@@ -32,6 +32,9 @@ type stream struct {
 	mu  sync.Mutex // serialises writes: the conn's and our error replies
 	// pending is a header line found inside garbage, to be read next.
 	pending string
+	// ids are the substitutes of request ids jsonrpc2 would not echo as
+	// sent (requestids.go).
+	ids requestIDs
 }
 
 func newStream(r io.Reader, w io.Writer, c io.Closer, log *zap.Logger) *stream {
@@ -53,6 +56,7 @@ func (s *stream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
 			return nil, n, err
 		}
 		msg, err := jsonrpc2.DecodeMessage(body)
+		msg, err = s.ids.decode(body, msg, err)
 		if err != nil {
 			s.log.Warn("malformed message", zap.Error(err), zap.Int("bytes", len(body)))
 			code := jsonrpc2.ParseError
@@ -208,8 +212,15 @@ func isToken(name string) bool {
 	return true
 }
 
-// Write frames msg.
+// Write frames msg. A response to a request whose id was substituted
+// goes out with the id as the client sent it.
 func (s *stream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error) {
+	if data, ok, err := s.ids.encode(msg); ok {
+		if err != nil {
+			return 0, err
+		}
+		return s.writeRaw(data)
+	}
 	data, err := json.Marshal(msg)
 	if err != nil {
 		return 0, fmt.Errorf("marshaling message: %w", err)

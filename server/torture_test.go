@@ -590,20 +590,23 @@ func TestTortureOutOfRangePositions(t *testing.T) {
 	p.shutdownExit()
 }
 
-// Ids of every JSON type: numbers and strings are echoed; other types get
-// an InvalidRequest error with id null (or with the id when it can be
-// read); a null id is a notification for the JSON-RPC library.
+// Ids of every JSON type: numbers and strings are echoed byte for byte
+// (JSON-RPC: the response id equals the request's), including those
+// go.lsp.dev/jsonrpc2 cannot hold (""; numbers beyond int32, with a
+// fraction or an exponent) or would re-encode (escapes, HTML characters);
+// other types get an InvalidRequest error with id null (or with the id
+// when it can be read); a null id is a notification for the library.
 func TestTortureIDsOfEveryType(t *testing.T) {
 	p := startServer(t)
 	p.initialize()
-	echoed := []string{`1`, `0`, `-7`, `2147483647`, `"abc"`, `"7"`, `"😀 id"`, `"\u0000"`}
-	for _, id := range echoed {
-		p.writeFrame(`{"jsonrpc":"2.0","id":` + id + `,"method":"flaskguard/unknown"}`)
+	long := `"` + strings.Repeat("long id ", 2000) + `"`
+	echoed := []string{
+		`1`, `0`, `-0`, `-1`, `-7`, `2147483647`, `-2147483648`,
+		`""`, `"0"`, `"7"`, `"abc"`, `"😀 id"`, `"\u0000"`, `"\u0041"`, `"a\/b"`, `"<&>"`, `"\ud800"`,
+		`"flaskguard-id:1"`, long,
+		`1.5`, `1e3`, `1.5e3`, `-1.5E-3`, `0.0`, `2147483648`, `-2147483649`, `9007199254740993`, `1` + strings.Repeat("0", 40),
 	}
-	// Valid JSON-RPC ids the library cannot hold (it keeps an int32) or
-	// invalid ones: an error reply, never a crash.
-	unusual := []string{`1.5`, `1e3`, `2147483648`, `-2147483649`, `9007199254740993`}
-	for _, id := range unusual {
+	for _, id := range echoed {
 		p.writeFrame(`{"jsonrpc":"2.0","id":` + id + `,"method":"flaskguard/unknown"}`)
 	}
 	invalid := []string{`true`, `false`, `{"a":1}`, `[1]`}
@@ -612,25 +615,33 @@ func TestTortureIDsOfEveryType(t *testing.T) {
 	}
 	p.writeFrame(`{"jsonrpc":"2.0","id":null,"method":"flaskguard/unknown"}`)
 	for _, id := range echoed {
-		var want interface{}
-		json.Unmarshal([]byte(id), &want)
-		m := p.waitFor("reply to id "+id, 5*time.Second, func(m *wireMsg) bool {
-			var got interface{}
-			return m.isReply() && json.Unmarshal(m.ID, &got) == nil && fmt.Sprint(got) == fmt.Sprint(want) &&
-				(string(m.ID)[0] == '"') == (id[0] == '"')
-		})
-		if m.Error == nil || m.Error.Code != -32601 {
-			t.Errorf("id %s: %+v", id, m.Error)
-		}
-	}
-	for _, id := range unusual {
 		m := p.reply(id, 5*time.Second)
-		if m.Error == nil {
-			t.Errorf("id %s: want an error", id)
+		if m.Error == nil || m.Error.Code != -32601 {
+			t.Errorf("id %.40s: %+v", id, m.Error)
 		}
 	}
 	if n := p.count(isError(-32600)); n < len(invalid) {
 		t.Errorf("%d InvalidRequest errors for %d invalid ids", n, len(invalid))
+	}
+	// A request that succeeds, under ids the library would answer as 0.
+	for _, id := range []string{`""`, `-0`, `0.0`} {
+		p.writeFrame(`{"jsonrpc":"2.0","id":` + id + `,"method":"textDocument/hover","params":` +
+			`{"textDocument":{"uri":"file:///nowhere/none.py"},"position":{"line":0,"character":0}}}`)
+		m := p.waitFor("hover reply to id "+id, 5*time.Second, func(m *wireMsg) bool { return m.idIs(id) && m.Error == nil })
+		if string(m.Result) != "null" {
+			t.Errorf("hover with id %s: %s", id, m.Result)
+		}
+	}
+	// Each request got exactly one reply, under its own id (ids 0 and
+	// "0" are not confused with "" or -0).
+	for _, id := range echoed {
+		want := 1
+		if id == `""` || id == `-0` || id == `0.0` {
+			want = 2 // the hover too
+		}
+		if n := p.count(func(m *wireMsg) bool { return m.idIs(id) }); n != want {
+			t.Errorf("id %.40s: %d replies, want %d", id, n, want)
+		}
 	}
 	p.alive(99)
 	p.shutdownExit()

@@ -17,7 +17,8 @@ type Input struct {
 // AnalyzeAll analyses a batch of files as one project on all cores: first
 // every file's symbols (so imports between them resolve), then the
 // statement and file rules per file, then the project rules. It returns
-// the findings per path, in input order. Trees are freed before it returns.
+// the findings per path, in input order. Each tree's C memory is freed as
+// soon as its symbols are extracted.
 func (e *Engine) AnalyzeAll(inputs []Input) [][]Finding {
 	files := make([]*File, len(inputs))
 	caches := make([]*Cache, len(inputs))
@@ -32,6 +33,11 @@ func (e *Engine) AnalyzeAll(inputs []Input) [][]Finding {
 			caches[i] = NewCache()
 			stmts[i] = Statements(f.Tree)
 			project.Put(f, e.Symbols(f, stmts[i], caches[i]))
+			// Fact extraction has copied every statement into Go memory:
+			// free the C tree now rather than hold every file's until the
+			// end (several times the size, and parsing the next file then
+			// reuses the memory).
+			f.Tree.Detach()
 		} else {
 			f.Text = sourceText(in.Src)
 			project.Put(f, nil)

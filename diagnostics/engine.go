@@ -72,6 +72,22 @@ type Cache struct {
 	// cache holds only what the latest version needs.
 	nextFacts   map[string]*StatementFacts
 	nextResults map[resultKey][]Finding
+
+	// The symbols of the last Symbols call and the text they are for, so
+	// that an analysis right after it does not merge them again; and the
+	// context of the last analysis (see Context.Stale).
+	sym     *ModuleSymbols
+	symText *source.Text
+	ctx     *Context
+}
+
+// Context is the context the last analysis through c resolved, nil before
+// the first one.
+func (c *Cache) Context() *Context {
+	if c == nil {
+		return nil
+	}
+	return c.ctx
 }
 
 type resultKey struct {
@@ -119,6 +135,7 @@ func (e *Engine) Symbols(f *File, stmts []syntax.Node, c *Cache) *ModuleSymbols 
 	c.facts, c.nextFacts = c.nextFacts, nil
 	ms := NewModuleSymbols(f.Module, f.IsPackage, facts)
 	ms.Starts = starts
+	c.sym, c.symText = ms, f.Text
 	return ms
 }
 
@@ -172,7 +189,12 @@ func (e *Engine) analyzePython(f *File, res Resolver, c *Cache) []Finding {
 			zap.String("file", f.Path), zap.Int("bytes", len(f.Text.Bytes)))
 	}
 	stmts := Statements(f.Tree)
-	ctx := BuildContext(e.Symbols(f, stmts, c), res)
+	sym := c.sym
+	if sym == nil || c.symText != f.Text || sym.Module != f.Module {
+		sym = e.Symbols(f, stmts, c)
+	}
+	ctx := BuildContext(sym, res)
+	c.ctx = ctx
 	var rules []*Rule
 	for _, r := range e.Registry.Rules() {
 		if r.CheckStatement != nil && e.Settings.Enabled(r.Code) {

@@ -1,6 +1,8 @@
 package diagnostics
 
 import (
+	"fmt"
+	"hash/fnv"
 	"sort"
 	"strings"
 
@@ -219,10 +221,48 @@ func mergeRuleFacts(m *ModuleSymbols) ModuleRuleFacts {
 	return mf
 }
 
-// projectFiles is implemented by resolvers that see the whole project (Project).
-type projectFiles interface{ Files() []*ProjectFile }
+// projectRules is implemented by resolvers that see the whole project
+// (Project): the rule facts merged over all its files.
+type projectRules interface{ projectRuleFacts() *projectRuleFacts }
 
-func buildRuleContext(m *ModuleSymbols, res Resolver) RuleContext {
+// projectRuleFacts are the project-wide parts of RuleContext, merged once
+// per project generation rather than once per analysed file.
+type projectRuleFacts struct {
+	DefaultLimits, ExtensionConfig bool
+	LimitedTargets                 []string
+	hash                           uint64 // of the above, for staleness checks
+}
+
+func mergeProjectRuleFacts(files []*ProjectFile) *projectRuleFacts {
+	agg := &projectRuleFacts{}
+	seen := map[string]bool{}
+	for _, f := range files {
+		if s := f.Symbols; s != nil {
+			agg.DefaultLimits = agg.DefaultLimits || s.Rule.DefaultLimits
+			agg.ExtensionConfig = agg.ExtensionConfig || s.Rule.ExtensionConfig
+			for _, t := range s.Rule.LimitedTargets {
+				if !seen[t] {
+					seen[t] = true
+					agg.LimitedTargets = append(agg.LimitedTargets, t)
+				}
+			}
+		}
+	}
+	sort.Strings(agg.LimitedTargets)
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%t %t", agg.DefaultLimits, agg.ExtensionConfig)
+	for _, t := range agg.LimitedTargets {
+		h.Write([]byte{0})
+		h.Write([]byte(t))
+	}
+	agg.hash = h.Sum64()
+	return agg
+}
+
+// buildRuleContext merges m's rule facts with those of the modules it
+// imports from (looked up through res) and, when project is not nil, the
+// project's.
+func buildRuleContext(m *ModuleSymbols, res Resolver, project *projectRuleFacts) RuleContext {
 	rc := RuleContext{
 		Limiters: map[string]bool{}, HasLimiter: m.Rule.HasLimiter, DefaultLimits: m.Rule.DefaultLimits,
 		LimitedTargets: map[string]bool{}, ExtensionConfig: m.Rule.ExtensionConfig, Strings: map[string]bool{},
@@ -256,15 +296,12 @@ func buildRuleContext(m *ModuleSymbols, res Resolver) RuleContext {
 			rc.Limiters[local] = true
 		}
 	}
-	if pf, ok := res.(projectFiles); ok {
-		for _, f := range pf.Files() {
-			if s := f.Symbols; s != nil && s != m {
-				rc.DefaultLimits = rc.DefaultLimits || s.Rule.DefaultLimits
-				rc.ExtensionConfig = rc.ExtensionConfig || s.Rule.ExtensionConfig
-				for _, t := range s.Rule.LimitedTargets {
-					rc.LimitedTargets[t] = true
-				}
-			}
+	if project != nil {
+		// The project's facts include m's own, already merged above.
+		rc.DefaultLimits = rc.DefaultLimits || project.DefaultLimits
+		rc.ExtensionConfig = rc.ExtensionConfig || project.ExtensionConfig
+		for _, t := range project.LimitedTargets {
+			rc.LimitedTargets[t] = true
 		}
 	}
 	return rc

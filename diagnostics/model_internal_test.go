@@ -1,6 +1,10 @@
 package diagnostics
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/flaskguard/flaskguard/diagnostics/syntax"
+)
 
 func TestIsTestFile(t *testing.T) {
 	cases := []struct {
@@ -31,5 +35,39 @@ func TestContainsFold(t *testing.T) {
 		if got := containsFold([]byte(c.s), c.p); got != c.want {
 			t.Errorf("containsFold(%q, %q) = %v", c.s, c.p, got)
 		}
+	}
+}
+
+// Stale: a context goes stale when a module it looked up (by its full name
+// or by a suffix, as Project.ModuleSymbols resolves "app" to "pkg.app")
+// changes, or when the project's merged rule facts change; not otherwise.
+func TestContextStale(t *testing.T) {
+	p := NewProject()
+	put := func(path, module, src string) {
+		f := NewPythonFile(path, module, syntax.Parse([]byte(src)))
+		defer f.Tree.Close()
+		p.Put(f, NewEngine(DefaultSettings(), nil).Symbols(f, Statements(f.Tree), nil))
+	}
+	put("pkg/factory.py", "pkg.factory", "from flask import Flask\n\ndef make():\n    return Flask(__name__)\n")
+	put("pkg/other.py", "pkg.other", "X = 1\n")
+	put("main.py", "main", "from factory import make\napp = make()\n")
+	ctx := BuildContext(p.File("main.py").Symbols, p)
+	cases := []struct {
+		changed map[string]bool
+		want    bool
+	}{
+		{map[string]bool{"pkg.other": true}, false},
+		{map[string]bool{"pkg.factory": true}, true}, // looked up as "factory"
+		{map[string]bool{"factory": true}, true},
+		{map[string]bool{}, false},
+	}
+	for _, c := range cases {
+		if got := ctx.Stale(c.changed, p); got != c.want {
+			t.Errorf("Stale(%v) = %v, want %v", c.changed, got, c.want)
+		}
+	}
+	put("pkg/other.py", "pkg.other", "from flask_limiter import Limiter\nlimiter = Limiter(default_limits=[\"1/s\"])\n")
+	if !ctx.Stale(map[string]bool{"pkg.other": true}, p) {
+		t.Error("default limits appeared in the project: the context must go stale")
 	}
 }

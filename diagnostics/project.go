@@ -31,6 +31,11 @@ type Project struct {
 	modelGen uint64
 	modelMu2 sync.Mutex
 	extCache map[string]*extSource
+
+	// The project-wide rule facts (filefacts.go) and their generation.
+	rulesMu  sync.Mutex
+	rules    *projectRuleFacts
+	rulesGen uint64
 }
 
 // ProjectFile is a file's entry: the file and, for Python, its symbols.
@@ -40,6 +45,17 @@ type ProjectFile struct {
 
 	indexOnce sync.Once
 	index     *fileIndex // the model's view of the file, built once
+}
+
+// projectRuleFacts merges the rule facts of every file, once per generation.
+func (p *Project) projectRuleFacts() *projectRuleFacts {
+	gen := p.Generation()
+	p.rulesMu.Lock()
+	defer p.rulesMu.Unlock()
+	if p.rules == nil || p.rulesGen != gen {
+		p.rules, p.rulesGen = mergeProjectRuleFacts(p.Files()), gen
+	}
+	return p.rules
 }
 
 // Generation changes whenever the project does.

@@ -105,6 +105,51 @@ type Context struct {
 	// rate limits, string constants (filefacts.go). Part of the fingerprint.
 	Rule RuleContext
 	fp   uint64
+
+	// What the context was computed from beyond the file itself: the
+	// module names looked up in the resolver (found or not), and the hash
+	// of the project-wide rule facts (0 without a project). See Stale.
+	deps        map[string]bool
+	projectHash uint64
+}
+
+// Stale reports whether a file's context may resolve differently now that
+// the modules named in changed were added, removed or got new facts, or
+// the project's merged rule facts changed. A false answer means that
+// BuildContext would return the same context again, so the file's statement
+// results still hold.
+func (c *Context) Stale(changed map[string]bool, p *Project) bool {
+	if c == nil {
+		return true
+	}
+	if p != nil && p.projectRuleFacts().hash != c.projectHash {
+		return true
+	}
+	for mod := range changed {
+		if c.deps[mod] {
+			return true
+		}
+		// Project.ModuleSymbols also answers a name by a unique suffix
+		// ("app" for "pkg.app").
+		for i := strings.IndexByte(mod, '.'); i >= 0; i = strings.IndexByte(mod, '.') {
+			mod = mod[i+1:]
+			if c.deps[mod] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// recordingResolver notes every module name looked up, for Context.Stale.
+type recordingResolver struct {
+	res  Resolver
+	seen map[string]bool
+}
+
+func (r *recordingResolver) ModuleSymbols(module string) *ModuleSymbols {
+	r.seen[module] = true
+	return r.res.ModuleSymbols(module)
 }
 
 // Fingerprint identifies the context's content.
@@ -152,8 +197,16 @@ func (c *Context) RefKind(r ValueRef) SymbolKind {
 
 // BuildContext resolves a module's names, asking res about imported project modules.
 func BuildContext(m *ModuleSymbols, res Resolver) *Context {
+	ctx := &Context{Module: m.Module, Imports: m.Imports, Kinds: map[string]SymbolKind{}, deps: map[string]bool{}}
+	var project *projectRuleFacts
+	if pr, ok := res.(projectRules); ok {
+		project = pr.projectRuleFacts()
+		ctx.projectHash = project.hash
+	}
+	if res != nil {
+		res = &recordingResolver{res: res, seen: ctx.deps}
+	}
 	r := &resolution{res: res, memo: map[string]SymbolKind{}, busy: map[string]bool{}}
-	ctx := &Context{Module: m.Module, Imports: m.Imports, Kinds: map[string]SymbolKind{}}
 	for local := range m.Imports {
 		if k := r.qualifiedKind(m.Imports[local], local); k != KindUnknown {
 			ctx.Kinds[local] = k
@@ -164,7 +217,7 @@ func BuildContext(m *ModuleSymbols, res Resolver) *Context {
 			ctx.Kinds[name] = k
 		}
 	}
-	ctx.Rule = buildRuleContext(m, res)
+	ctx.Rule = buildRuleContext(m, res, project)
 	ctx.fp = fingerprint(ctx)
 	return ctx
 }

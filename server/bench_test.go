@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"math/rand"
 	"sort"
 	"testing"
@@ -21,27 +22,70 @@ func BenchmarkEditToPublish10k(b *testing.B) {
 	src := gen.Module(1, 10000)
 	c.open(uriApp, string(src))
 	c.waitDiagnostics(uriApp)
-	text := source.New(src)
+	ed := &benchEditor{uri: uriApp, text: source.New(src)}
 	rng := rand.New(rand.NewSource(1))
 	lat := make([]time.Duration, 0, b.N)
-	var inserted *source.Position
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		start := time.Now()
-		if inserted == nil {
-			line := rng.Intn(text.LineCount() - 1)
-			col := rng.Intn(len(text.Line(line)) + 1)
-			p := text.OffsetPosition(text.LineStart(line) + col)
-			c.change(uriApp, p.Line, p.Character, p.Line, p.Character, "x")
-			inserted = &p
-		} else {
-			c.change(uriApp, inserted.Line, inserted.Character, inserted.Line, inserted.Character+1, "")
-			inserted = nil
-		}
-		c.waitDiagnostics(uriApp)
-		lat = append(lat, time.Since(start))
+		lat = append(lat, ed.edit(c, rng))
 	}
 	b.StopTimer()
+	reportPercentiles(b, lat)
+}
+
+// BenchmarkEditToPublish200Docs is the same with 200 open documents of 1k
+// lines and every rule on; each pair of edits (insert "x", remove it) goes
+// to a random document, as fgbench memory does.
+func BenchmarkEditToPublish200Docs(b *testing.B) {
+	c := newClient(b)
+	c.initialize(map[string]interface{}{})
+	eds := make([]*benchEditor, 200)
+	for i := range eds {
+		src := gen.Module(int64(i), 1000)
+		eds[i] = &benchEditor{uri: fmt.Sprintf("file:///bench/pkg/m%03d.py", i), text: source.New(src)}
+		c.open(eds[i].uri, string(src))
+	}
+	for _, e := range eds {
+		c.waitDiagnostics(e.uri)
+	}
+	rng := rand.New(rand.NewSource(2))
+	lat := make([]time.Duration, 0, b.N)
+	var cur *benchEditor
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if cur == nil || cur.inserted == nil {
+			cur = eds[rng.Intn(len(eds))]
+		}
+		lat = append(lat, cur.edit(c, rng))
+	}
+	b.StopTimer()
+	reportPercentiles(b, lat)
+}
+
+// benchEditor inserts "x" at a random place, then removes it.
+type benchEditor struct {
+	uri      string
+	text     *source.Text // the text before the pending insertion
+	inserted *source.Position
+}
+
+func (e *benchEditor) edit(c *client, rng *rand.Rand) time.Duration {
+	start := time.Now()
+	if e.inserted == nil {
+		line := rng.Intn(e.text.LineCount() - 1)
+		col := rng.Intn(len(e.text.Line(line)) + 1)
+		p := e.text.OffsetPosition(e.text.LineStart(line) + col)
+		c.change(e.uri, p.Line, p.Character, p.Line, p.Character, "x")
+		e.inserted = &p
+	} else {
+		c.change(e.uri, e.inserted.Line, e.inserted.Character, e.inserted.Line, e.inserted.Character+1, "")
+		e.inserted = nil
+	}
+	c.waitDiagnostics(e.uri)
+	return time.Since(start)
+}
+
+func reportPercentiles(b *testing.B, lat []time.Duration) {
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
 	b.ReportMetric(pct(0.50), "p50-ms")

@@ -30,6 +30,9 @@ type document struct {
 
 	findings      []diagnostics.Finding // of the last analysis
 	findingsOf    int32                 // the version they are for
+	ownFindings   []diagnostics.Finding // the file's own rules' part of findings
+	projectRaw    []diagnostics.Finding // the project rules' findings for it, before Finish
+	touched       uint64                // when last opened or edited (see Server.evictTrees)
 	dirty         bool                  // changed since the last analysis
 	published     bool
 	lastPublished int32
@@ -90,16 +93,36 @@ func newDocument(uri, languageID string, version int32, text string, module stri
 }
 
 // setText replaces the whole content (didOpen, or a change without range).
+// A Python document is parsed when the analysis needs its tree (ensureTree),
+// so a burst of opens does not hold every tree at once.
 func (d *document) setText(src []byte) {
-	if d.kind == diagnostics.KindPython {
-		tree := syntax.Parse(src)
-		d.tree.Close()
-		d.tree = tree
-		d.text = tree.Text()
-	} else {
-		d.text = source.New(src)
-	}
+	d.dropTree()
+	d.text = source.New(src)
 	d.refreshFile()
+}
+
+// ensureTree parses the text again when the tree was evicted (see
+// Server.evictTrees). The File keeps its identity: the project holds it.
+func (d *document) ensureTree() {
+	if d.kind != diagnostics.KindPython || d.tree != nil {
+		return
+	}
+	d.tree = syntax.Parse(d.text.Bytes)
+	d.text = d.tree.Text()
+	d.file.Text, d.file.Tree = d.text, d.tree
+}
+
+// dropTree frees the tree of a document not being edited: it is C memory,
+// about 1 MB per 1,000 lines. Its findings, symbols and caches stay.
+func (d *document) dropTree() {
+	if d.tree == nil {
+		return
+	}
+	d.tree.Close()
+	d.tree = nil
+	if d.file != nil {
+		d.file.Tree = nil
+	}
 }
 
 func (d *document) refreshFile() {
@@ -148,13 +171,18 @@ func (d *document) applyChanges(changes []contentChange) {
 		}
 		e := syntax.Edit{Start: start, OldEnd: end, NewText: []byte(ch.Text)}
 		edits = append(edits, e)
-		if i < len(changes)-1 || d.kind != diagnostics.KindPython {
+		if i < len(changes)-1 || d.kind != diagnostics.KindPython || d.tree == nil {
 			// The next change's positions refer to this text. (After the
 			// last one, Reparse builds the final text itself.)
 			cur = source.New(e.Apply(cur.Bytes))
 		}
 	}
 	if len(edits) == 0 {
+		return
+	}
+	if d.kind == diagnostics.KindPython && d.tree == nil {
+		// Evicted: parse only the result, when it is analysed.
+		d.setText(cur.Bytes)
 		return
 	}
 	if d.kind == diagnostics.KindPython {

@@ -51,6 +51,7 @@ func TestRandomEditsMatchFreshParse(t *testing.T) {
 	for seed := int64(1); seed <= 20; seed++ {
 		rng := rand.New(rand.NewSource(seed))
 		doc := newDocument("file:///p/app.py", "python", 1, seedApp, "app")
+		doc.ensureTree() // opened documents are parsed lazily; these tests are about reparsing
 		engine := diagnostics.NewEngine(diagnostics.DefaultSettings(), nil)
 		project := diagnostics.NewProject()
 		for step := 0; step < 60; step++ {
@@ -131,6 +132,7 @@ func summary(fs []diagnostics.Finding) []string {
 // Positions: the mapper clamps out-of-range positions instead of failing.
 func TestDocumentClampsOutOfRangePositions(t *testing.T) {
 	doc := newDocument("untitled:Untitled-1", "python", 1, "a = 1\nb = 2\n", "")
+	doc.ensureTree() // opened documents are parsed lazily; these tests are about reparsing
 	defer doc.close()
 	far := protocol.Range{Start: protocol.Position{Line: 1, Character: 99}, End: protocol.Position{Line: 99, Character: 0}}
 	doc.applyChanges([]contentChange{{Range: &far, Text: "\nc = 3"}})

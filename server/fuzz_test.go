@@ -145,6 +145,7 @@ func checkIncremental(t *testing.T, initial, script []byte) {
 		engine := diagnostics.NewEngine(diagnostics.DefaultSettings(), nil)
 		project := diagnostics.NewProject()
 		doc := newDocument("file:///ws/app.py", "python", 1, string(initial), "app")
+		doc.ensureTree() // opened documents are parsed lazily; these tests are about reparsing
 		defer doc.close()
 		for i, changes := range fuzzScript(doc.text, script) {
 			want := doc.text
@@ -259,6 +260,7 @@ func FuzzStream(f *testing.F) {
 // found by FuzzIncrementalEdits, fixed in da82abb.
 func TestReparseNULInStatement(t *testing.T) {
 	doc := newDocument("file:///ws/app.py", "python", 1, "from flask import Flask\napp = Flask(__name__)\n", "app")
+	doc.ensureTree() // opened documents are parsed lazily; these tests are about reparsing
 	defer doc.close()
 	r := protocol.Range{Start: protocol.Position{Line: 1, Character: 3}, End: protocol.Position{Line: 1, Character: 3}}
 	doc.applyChanges([]contentChange{{Range: &r, Text: "\x00"}})

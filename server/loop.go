@@ -3,12 +3,15 @@ package server
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"runtime/debug"
+	"sort"
 	"strings"
 
 	"go.uber.org/zap"
 
 	"github.com/flaskguard/flaskguard/diagnostics"
+	"github.com/flaskguard/flaskguard/diagnostics/syntax"
 )
 
 // enqueue hands f to the document loop. Work runs in arrival order.
@@ -70,26 +73,42 @@ func (s *Server) ensureAnalyzed(ctx context.Context, d *document) {
 
 // analyzeAndPublish updates the project with changed documents, analyses
 // open documents and publishes what changed.
+//
+// An edit that changes no module's facts (typing inside a string or a
+// call) re-analyses only the edited document. One that does re-analyses
+// the other open documents whose context depends on the changed modules
+// (Context.Stale); the others keep their statement findings and get new
+// project findings only if those changed.
 func (s *Server) analyzeAndPublish(ctx context.Context) {
 	changed := false
-	// factsChanged: some module now binds different things, so any open
-	// module may resolve differently; otherwise only the edited ones need
-	// a new analysis (typing inside a string or a call changes no facts).
-	factsChanged := s.projectDirty
+	recheckAll := s.projectDirty // files changed on disk: anything may resolve differently
+	changedModules := map[string]bool{}
+	keep := s.treesToKeep()
 	for _, d := range s.docs {
-		if d.dirty {
-			changed = true
-			if d.kind == diagnostics.KindPython {
-				sym := s.engine.Symbols(d.file, diagnostics.Statements(d.tree), d.cache)
-				if prev := s.project.File(d.file.Path); prev == nil || !diagnostics.SameFacts(prev.Symbols, sym) {
-					factsChanged = true
-				}
-				s.project.Put(d.file, sym)
-			} else if d.kind != diagnostics.KindNone {
-				s.project.Put(d.file, nil)
-			} else if d.path != "" && s.isModelConfigFile(d.path) {
-				s.project.Invalidate() // an open from_pyfile/from_file target was edited
+		if !d.dirty {
+			continue
+		}
+		changed = true
+		switch {
+		case d.kind == diagnostics.KindPython:
+			d.ensureTree()
+			sym := s.engine.Symbols(d.file, diagnostics.Statements(d.tree), d.cache)
+			if !keep[d] {
+				// Its statements are in Go memory now; the C tree would
+				// only be freed after every other document is analysed.
+				d.tree.Detach()
 			}
+			if prev := s.project.File(d.file.Path); prev == nil || !diagnostics.SameFacts(prev.Symbols, sym) {
+				changedModules[d.file.Module] = true
+				if prev != nil {
+					changedModules[prev.File.Module] = true
+				}
+			}
+			s.project.Put(d.file, sym)
+		case d.kind != diagnostics.KindNone:
+			s.project.Put(d.file, nil)
+		case d.path != "" && s.isModelConfigFile(d.path):
+			s.project.Invalidate() // an open from_pyfile/from_file target was edited
 		}
 	}
 	if !changed && !s.projectDirty {
@@ -98,9 +117,6 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 	s.projectDirty = false
 	projectFindings := s.engine.ProjectFindings(s.project)
 	for _, d := range s.docs {
-		if !d.dirty && !factsChanged {
-			continue
-		}
 		if d.kind == diagnostics.KindNone {
 			if d.dirty {
 				d.dirty = false
@@ -108,21 +124,108 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 			}
 			continue
 		}
+		raw := projectFindings[d.file.Path]
+		recheck := d.dirty || recheckAll ||
+			len(changedModules) > 0 && d.kind == diagnostics.KindPython && d.cache.Context().Stale(changedModules, s.project)
+		if !recheck && sameRawFindings(d.projectRaw, raw) {
+			continue // nothing it depends on changed
+		}
 		var findings []diagnostics.Finding
 		if d.path == "" || !s.config.Excluded(d.path, false) {
-			findings = s.engine.AnalyzeFile(d.file, s.project, d.cache)
-			if extra := projectFindings[d.file.Path]; len(extra) > 0 {
-				findings = append(findings, s.engine.Finish(d.file, extra)...)
+			if recheck || d.ownFindings == nil {
+				d.ensureTree()
+				d.ownFindings = s.engine.AnalyzeFile(d.file, s.project, d.cache)
+			}
+			findings = append(findings, d.ownFindings...)
+			d.projectRaw = raw
+			if len(raw) > 0 {
+				d.ensureTree() // fixes are finalised against the tree
+				findings = append(findings, s.engine.Finish(d.file, cloneFindings(raw))...)
 				diagnostics.SortFindings(findings)
 			}
 			findings = s.dropPerFileIgnores(d, findings)
 		}
 		same := d.published && d.lastPublished == d.version && sameFindings(d.findings, findings)
 		d.findings, d.findingsOf, d.dirty = findings, d.version, false
+		if !keep[d] {
+			d.dropTree()
+		}
 		if !same {
 			s.publish(ctx, d, findings)
 		}
 	}
+	s.evictTrees(keep)
+}
+
+// keptTrees is how many documents keep their syntax tree between edits:
+// the ones touched last. The others are parsed again when next edited or
+// re-analysed (about 5 ms per 1,000 lines), which keeps memory flat however
+// many documents are open. A variable for tests.
+var keptTrees = 8
+
+// touch marks d as the document most recently opened or edited.
+func (s *Server) touch(d *document) {
+	s.touches++
+	d.touched = s.touches
+}
+
+// treesToKeep is the set of the keptTrees Python documents touched last.
+func (s *Server) treesToKeep() map[*document]bool {
+	docs := make([]*document, 0, len(s.docs))
+	for _, d := range s.docs {
+		if d.kind == diagnostics.KindPython {
+			docs = append(docs, d)
+		}
+	}
+	sort.Slice(docs, func(i, j int) bool { return docs[i].touched > docs[j].touched })
+	if len(docs) > s.keptTrees {
+		docs = docs[:s.keptTrees]
+	}
+	keep := make(map[*document]bool, len(docs))
+	for _, d := range docs {
+		keep[d] = true
+	}
+	return keep
+}
+
+// evictTrees frees the trees of the documents not in keep. When many go at
+// once (a burst of opens), the freed memory is handed back to the system.
+func (s *Server) evictTrees(keep map[*document]bool) {
+	dropped := 0
+	for _, d := range s.docs {
+		if d.tree != nil && !keep[d] && !d.dirty {
+			d.dropTree()
+			dropped++
+		}
+	}
+	if dropped >= 8 {
+		syntax.ReleaseMemory()
+	}
+}
+
+// cloneFindings copies findings deeply enough for Finish, which reuses the
+// storage of the findings and of their fixes.
+func cloneFindings(fs []diagnostics.Finding) []diagnostics.Finding {
+	out := make([]diagnostics.Finding, len(fs))
+	for i, f := range fs {
+		f.Fixes = append([]diagnostics.Fix(nil), f.Fixes...)
+		out[i] = f
+	}
+	return out
+}
+
+// sameRawFindings compares project findings before Finish, fixes included
+// (a fix's edits may change without its finding moving).
+func sameRawFindings(a, b []diagnostics.Finding) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !reflect.DeepEqual(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func sameFindings(a, b []diagnostics.Finding) bool {

@@ -16,7 +16,9 @@ import (
 // The CLI and the server give the same findings for the same files: every
 // multi-file fixture project is checked by `flaskguard check` and opened,
 // file by file, in a server whose workspace is the project.
-func TestCLIAndServerAgree(t *testing.T) {
+func TestCLIAndServerAgree(t *testing.T) { withTreeBudgets(t, testCLIAndServerAgree) }
+
+func testCLIAndServerAgree(t *testing.T) {
 	dirs, _ := filepath.Glob("../testdata/projects/*")
 	dirs = append(dirs, "../examples/vulnerable_app", "../testdata/rules/FG401", "../testdata/rules/FG501")
 	grand := 0

@@ -45,7 +45,9 @@ type Server struct {
 	engine       *diagnostics.Engine
 	project      *diagnostics.Project
 	roots        []string
-	projectDirty bool // workspace files changed on disk
+	projectDirty bool   // workspace files changed on disk
+	touches      uint64 // a clock for document.touched
+	keptTrees    int    // see keptTrees
 	settings     diagnostics.Settings
 	// config is the workspace configuration file (nil: none); the
 	// editor settings are laid over it.
@@ -85,6 +87,7 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, opts Options) int {
 		docs:      map[string]*document{},
 		project:   diagnostics.NewProject(),
 		settings:  diagnostics.DefaultSettings(),
+		keptTrees: keptTrees,
 	}
 	s.engine = diagnostics.NewEngine(s.settings, log)
 	// Config files the model reads (from_pyfile, from_file) come from open

@@ -21,6 +21,7 @@ func (s *Server) didOpen(_ context.Context, _ jsonrpc2.Replier, params json.RawM
 		}
 		d := newDocument(uri, string(p.TextDocument.LanguageID), p.TextDocument.Version, p.TextDocument.Text, s.moduleOf(uriToPath(uri)))
 		s.docs[uri] = d
+		s.touch(d)
 		s.log.Debug("opened", zap.String("uri", uri), zap.Int32("version", d.version), zap.Int("kind", int(d.kind)))
 	})
 	return nil
@@ -48,6 +49,7 @@ func (s *Server) didChange(_ context.Context, _ jsonrpc2.Replier, params json.Ra
 		d.applyChanges(p.ContentChanges)
 		d.version = p.TextDocument.Version
 		d.dirty = true
+		s.touch(d)
 	})
 	return nil
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,7 +11,24 @@ import (
 
 // Editing one open module re-publishes the findings of another open module
 // that imports it: app.py's app comes from factory.make().
-func TestCrossFileLiveUpdate(t *testing.T) {
+// withTreeBudgets runs test with the default number of kept trees and with
+// none (every document's tree evicted after each analysis, so that
+// re-analyses caused by other files and edits of evicted documents are
+// exercised).
+func withTreeBudgets(t *testing.T, test func(t *testing.T)) {
+	for _, n := range []int{keptTrees, 0} {
+		t.Run(fmt.Sprintf("keptTrees=%d", n), func(t *testing.T) {
+			saved := keptTrees
+			keptTrees = n
+			defer func() { keptTrees = saved }()
+			test(t)
+		})
+	}
+}
+
+func TestCrossFileLiveUpdate(t *testing.T) { withTreeBudgets(t, testCrossFileLiveUpdate) }
+
+func testCrossFileLiveUpdate(t *testing.T) {
 	c := newClient(t)
 	c.initialize(nil)
 	factoryURI, appURI := "file:///proj/factory.py", "file:///proj/app.py"
@@ -114,6 +132,10 @@ func TestWorkspaceConfigurationFile(t *testing.T) {
 // Project rules across files, live: the CSRF protection app.py relies on
 // lives in ext.py; editing ext.py re-publishes app.py's findings.
 func TestProjectRuleAcrossFilesLive(t *testing.T) {
+	withTreeBudgets(t, testProjectRuleAcrossFilesLive)
+}
+
+func testProjectRuleAcrossFilesLive(t *testing.T) {
 	c := newClient(t)
 	c.initialize(map[string]interface{}{"select": []string{"FG2"}})
 	extURI, appURI := "file:///proj2/ext.py", "file:///proj2/app.py"

@@ -83,6 +83,8 @@ type Tree struct {
 	top     []Node         // TopLevel, memoised
 	clean   int8           // 0 unknown, 1 no syntax error, -1 has one
 	real    *Tree          // a real parse of text, made on demand by Root for a virtual tree
+	// abandoned: the parse was given up (binary or too slow); no statements.
+	abandoned bool
 }
 
 // base is a C tree shared by a real Tree and the virtual Trees derived
@@ -117,7 +119,7 @@ func parse(ctx context.Context, text *source.Text, old *ts.Tree) *Tree {
 	if bytes.IndexByte(text.Bytes, 0) >= 0 {
 		// Python source cannot contain NUL bytes (CPython refuses it): this
 		// is a binary file, and parsing it would only feed error recovery.
-		return &Tree{text: text, clean: -1}
+		return &Tree{text: text, clean: -1, abandoned: true}
 	}
 	var t *ts.Tree
 	if ctx.Done() == nil {
@@ -126,7 +128,7 @@ func parse(ctx context.Context, text *source.Text, old *ts.Tree) *Tree {
 			// Tree-sitter's error recovery is superlinear on garbage (a
 			// megabyte of random bytes takes seconds and hundreds of MB):
 			// give up and analyse nothing rather than hang.
-			return &Tree{text: text, clean: -1}
+			return &Tree{text: text, clean: -1, abandoned: true}
 		}
 	} else {
 		t = p.ParseCtx(ctx, text.Bytes, old)
@@ -154,7 +156,24 @@ func parseTimeout(size int) uint64 {
 
 // TimedOut reports a tree whose parse was abandoned (too slow, or a binary
 // file): it has no statements.
-func (t *Tree) TimedOut() bool { return t.base == nil && t.clean == -1 }
+func (t *Tree) TimedOut() bool { return t.abandoned }
+
+// Detach copies every top-level statement out of tree-sitter and frees the
+// tree's C memory (shared with derived trees: the memory goes when the last
+// of them is closed or detached). The tree still answers Text, TopLevel,
+// HasError and StatementErrors, and its nodes stay valid, but Root returns
+// the null node and Reparse parses from scratch. For a batch analysis, which
+// needs no incremental reparse: C trees cost several times their Go copies.
+func (t *Tree) Detach() {
+	if t == nil || t.base == nil {
+		return
+	}
+	t.HasError()
+	for _, n := range t.TopLevel() {
+		n.t.ensure()
+	}
+	t.Close()
+}
 
 // Edit describes one replacement in byte offsets of the text it applies to.
 type Edit struct {
@@ -197,7 +216,7 @@ func (t *Tree) Reparse(edits []Edit) *Tree {
 		applied = append(applied, e)
 		text = next
 	}
-	if t.base == nil { // the previous parse was abandoned: start afresh
+	if t.base == nil { // abandoned or detached: start afresh
 		return parse(context.Background(), text, nil)
 	}
 	if len(applied) == 1 {
@@ -384,7 +403,7 @@ func (t *Tree) StatementErrors() [][2]int {
 			out = append(out, [2]int{n.Start(), n.End()})
 		}
 	}
-	if len(out) == 0 && t.base == nil {
+	if len(out) == 0 && t.abandoned {
 		out = append(out, [2]int{0, len(t.text.Bytes)})
 	}
 	return out

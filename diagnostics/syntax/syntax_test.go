@@ -1,6 +1,7 @@
 package syntax
 
 import (
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -175,5 +176,40 @@ func TestBinaryIsNotParsed(t *testing.T) {
 	defer tree.Close()
 	if !tree.TimedOut() || len(tree.TopLevel()) != 0 {
 		t.Fatal("a file with NUL bytes must not be parsed")
+	}
+}
+
+// A detached tree answers from Go memory: same statements, same errors,
+// nodes readable, and a Reparse parses afresh.
+func TestDetach(t *testing.T) {
+	for _, src := range []string{"import os\n\ndef f():\n    return os.getcwd()\n", "x = (\ny = 2\n", ""} {
+		tree := Parse([]byte(src))
+		wantErr, wantTop := tree.HasError(), len(tree.TopLevel())
+		wantErrs := fmt.Sprint(tree.StatementErrors())
+		var kinds []string
+		for _, n := range tree.TopLevel() {
+			kinds = append(kinds, n.Kind())
+		}
+		tree.Detach()
+		if tree.base != nil {
+			t.Fatalf("%q: C tree still held", src)
+		}
+		if tree.HasError() != wantErr || len(tree.TopLevel()) != wantTop || fmt.Sprint(tree.StatementErrors()) != wantErrs {
+			t.Errorf("%q: detached tree answers differently", src)
+		}
+		if tree.TimedOut() {
+			t.Errorf("%q: a detached tree is not an abandoned parse", src)
+		}
+		for i, n := range tree.TopLevel() {
+			if n.Kind() != kinds[i] {
+				t.Errorf("%q: statement %d is %s, was %s", src, i, n.Kind(), kinds[i])
+			}
+			n.Walk(func(Node) bool { return true }) // readable without the C tree
+		}
+		next := tree.Reparse([]Edit{{Start: 0, OldEnd: 0, NewText: []byte("z = 1\n")}})
+		if got := next.TopLevel(); len(got) != wantTop+1 || got[0].Kind() != "expression_statement" {
+			t.Errorf("%q: reparse of a detached tree: %d statements", src, len(got))
+		}
+		next.Close()
 	}
 }

@@ -76,9 +76,19 @@ type Cache struct {
 	// The symbols of the last Symbols call and the text they are for, so
 	// that an analysis right after it does not merge them again; and the
 	// context of the last analysis (see Context.Stale).
-	sym     *ModuleSymbols
-	symText *source.Text
-	ctx     *Context
+	sym        *ModuleSymbols
+	symText    *source.Text
+	symPackage bool
+	ctx        *Context
+}
+
+// Symbols are the symbols of the last Symbols call through c, nil before
+// the first one.
+func (c *Cache) Symbols() *ModuleSymbols {
+	if c == nil {
+		return nil
+	}
+	return c.sym
 }
 
 // Context is the context the last analysis through c resolved, nil before
@@ -133,9 +143,19 @@ func (e *Engine) Symbols(f *File, stmts []syntax.Node, c *Cache) *ModuleSymbols 
 		starts = append(starts, s.Start())
 	}
 	c.facts, c.nextFacts = c.nextFacts, nil
-	ms := NewModuleSymbols(f.Module, f.IsPackage, facts)
+	var ms *ModuleSymbols
+	if prev := c.sym; prev != nil && prev.Module == f.Module && c.symPackage == f.IsPackage &&
+		SameFacts(prev, &ModuleSymbols{Module: f.Module, Facts: facts}) {
+		// Only positions changed (typing inside a string or a call): the
+		// merged imports and rule facts are the same.
+		cp := *prev
+		ms = &cp
+		ms.Facts = facts
+	} else {
+		ms = NewModuleSymbols(f.Module, f.IsPackage, facts)
+	}
 	ms.Starts = starts
-	c.sym, c.symText = ms, f.Text
+	c.sym, c.symText, c.symPackage = ms, f.Text, f.IsPackage
 	return ms
 }
 
@@ -193,8 +213,11 @@ func (e *Engine) analyzePython(f *File, res Resolver, c *Cache) []Finding {
 	if sym == nil || c.symText != f.Text || sym.Module != f.Module {
 		sym = e.Symbols(f, stmts, c)
 	}
-	ctx := BuildContext(sym, res)
-	c.ctx = ctx
+	ctx := c.ctx
+	if ctx.Stale(sym, res) {
+		ctx = BuildContext(sym, res)
+		c.ctx = ctx
+	}
 	var rules []*Rule
 	for _, r := range e.Registry.Rules() {
 		if r.CheckStatement != nil && e.Settings.Enabled(r.Code) {

@@ -39,35 +39,43 @@ func TestContainsFold(t *testing.T) {
 }
 
 // Stale: a context goes stale when a module it looked up (by its full name
-// or by a suffix, as Project.ModuleSymbols resolves "app" to "pkg.app")
-// changes, or when the project's merged rule facts change; not otherwise.
+// or by a suffix, as Project.ModuleSymbols resolves "factory" to
+// "pkg.factory") gets other facts, when its own module does, or when the
+// project's merged rule facts change; not when positions move or an
+// unrelated module changes.
 func TestContextStale(t *testing.T) {
 	p := NewProject()
-	put := func(path, module, src string) {
+	engine := NewEngine(DefaultSettings(), nil)
+	put := func(path, module, src string) *ModuleSymbols {
 		f := NewPythonFile(path, module, syntax.Parse([]byte(src)))
 		defer f.Tree.Close()
-		p.Put(f, NewEngine(DefaultSettings(), nil).Symbols(f, Statements(f.Tree), nil))
+		sym := engine.Symbols(f, Statements(f.Tree), nil)
+		p.Put(f, sym)
+		return sym
 	}
 	put("pkg/factory.py", "pkg.factory", "from flask import Flask\n\ndef make():\n    return Flask(__name__)\n")
 	put("pkg/other.py", "pkg.other", "X = 1\n")
-	put("main.py", "main", "from factory import make\napp = make()\n")
-	ctx := BuildContext(p.File("main.py").Symbols, p)
-	cases := []struct {
-		changed map[string]bool
-		want    bool
+	main := put("main.py", "main", "from factory import make\napp = make()\n")
+	ctx := BuildContext(main, p)
+	steps := []struct {
+		path, module, src string
+		want              bool
 	}{
-		{map[string]bool{"pkg.other": true}, false},
-		{map[string]bool{"pkg.factory": true}, true}, // looked up as "factory"
-		{map[string]bool{"factory": true}, true},
-		{map[string]bool{}, false},
+		{"pkg/other.py", "pkg.other", "X = 2\n", false},
+		{"pkg/factory.py", "pkg.factory", "from flask import Flask\n\n\n\ndef make():\n    return Flask(__name__)\n", false}, // moved only
+		{"pkg/factory.py", "pkg.factory", "def make():\n    return 1\n", true},
+		{"main.py", "main", "from factory import make\n\napp = make()\n", false},
+		{"main.py", "main", "from factory import make\napp = make()\napp2 = app\n", true},
+		{"pkg/other.py", "pkg.other", "from flask_limiter import Limiter\nlimiter = Limiter(default_limits=[\"1/s\"])\n", true},
 	}
-	for _, c := range cases {
-		if got := ctx.Stale(c.changed, p); got != c.want {
-			t.Errorf("Stale(%v) = %v, want %v", c.changed, got, c.want)
+	for i, st := range steps {
+		sym := put(st.path, st.module, st.src)
+		if st.path == "main.py" {
+			main = sym
 		}
-	}
-	put("pkg/other.py", "pkg.other", "from flask_limiter import Limiter\nlimiter = Limiter(default_limits=[\"1/s\"])\n")
-	if !ctx.Stale(map[string]bool{"pkg.other": true}, p) {
-		t.Error("default limits appeared in the project: the context must go stale")
+		if got := ctx.Stale(main, p); got != st.want {
+			t.Errorf("step %d (%s): Stale = %v, want %v", i, st.path, got, st.want)
+		}
+		ctx = BuildContext(main, p)
 	}
 }

@@ -106,36 +106,39 @@ type Context struct {
 	Rule RuleContext
 	fp   uint64
 
-	// What the context was computed from beyond the file itself: the
-	// module names looked up in the resolver (found or not), and the hash
-	// of the project-wide rule facts (0 without a project). See Stale.
-	deps        map[string]bool
+	// What the context was computed from: the module's symbols, what each
+	// module name looked up in the resolver returned (nil: not found), and
+	// the hash of the project-wide rule facts (0 without a project).
+	// See Stale.
+	sym         *ModuleSymbols
+	deps        map[string]*ModuleSymbols
 	projectHash uint64
 }
 
-// Stale reports whether a file's context may resolve differently now that
-// the modules named in changed were added, removed or got new facts, or
-// the project's merged rule facts changed. A false answer means that
-// BuildContext would return the same context again, so the file's statement
-// results still hold.
-func (c *Context) Stale(changed map[string]bool, p *Project) bool {
-	if c == nil {
+// Stale reports whether BuildContext(sym, res) may now give a different
+// context than c: sym has other facts than the symbols c was built from,
+// a module c looked up resolves to one with other facts (or appeared or
+// went), or the project's merged rule facts changed. A false answer means
+// the file's statement results still hold. It costs a lookup per module
+// the file imports from.
+func (c *Context) Stale(sym *ModuleSymbols, res Resolver) bool {
+	if c == nil || !SameFacts(c.sym, sym) {
 		return true
 	}
-	if p != nil && p.projectRuleFacts().hash != c.projectHash {
-		return true
-	}
-	for mod := range changed {
-		if c.deps[mod] {
+	if pr, ok := res.(projectRules); ok {
+		if pr.projectRuleFacts().hash != c.projectHash {
 			return true
 		}
-		// Project.ModuleSymbols also answers a name by a unique suffix
-		// ("app" for "pkg.app").
-		for i := strings.IndexByte(mod, '.'); i >= 0; i = strings.IndexByte(mod, '.') {
-			mod = mod[i+1:]
-			if c.deps[mod] {
-				return true
-			}
+	} else if c.projectHash != 0 {
+		return true
+	}
+	for name, was := range c.deps {
+		if res == nil {
+			return true
+		}
+		now := res.ModuleSymbols(name)
+		if (now == nil) != (was == nil) || now != nil && !SameFacts(now, was) {
+			return true
 		}
 	}
 	return false
@@ -144,12 +147,13 @@ func (c *Context) Stale(changed map[string]bool, p *Project) bool {
 // recordingResolver notes every module name looked up, for Context.Stale.
 type recordingResolver struct {
 	res  Resolver
-	seen map[string]bool
+	seen map[string]*ModuleSymbols
 }
 
 func (r *recordingResolver) ModuleSymbols(module string) *ModuleSymbols {
-	r.seen[module] = true
-	return r.res.ModuleSymbols(module)
+	ms := r.res.ModuleSymbols(module)
+	r.seen[module] = ms
+	return ms
 }
 
 // Fingerprint identifies the context's content.
@@ -197,7 +201,7 @@ func (c *Context) RefKind(r ValueRef) SymbolKind {
 
 // BuildContext resolves a module's names, asking res about imported project modules.
 func BuildContext(m *ModuleSymbols, res Resolver) *Context {
-	ctx := &Context{Module: m.Module, Imports: m.Imports, Kinds: map[string]SymbolKind{}, deps: map[string]bool{}}
+	ctx := &Context{Module: m.Module, Imports: m.Imports, Kinds: map[string]SymbolKind{}, deps: map[string]*ModuleSymbols{}, sym: m}
 	var project *projectRuleFacts
 	if pr, ok := res.(projectRules); ok {
 		project = pr.projectRuleFacts()

@@ -109,6 +109,18 @@ func fuzzTreeShape(n syntax.Node) string {
 	return b.String()
 }
 
+// fuzzTopShape renders the top-level statements as the analysis reads them
+// (for a tree made by the statement fast path, its spliced statements,
+// which Root would replace by a real parse).
+func fuzzTopShape(t *syntax.Tree) string {
+	var b strings.Builder
+	for _, s := range t.TopLevel() {
+		b.WriteString(fuzzTreeShape(s))
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
 func fuzzFindings(fs []diagnostics.Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
@@ -169,6 +181,10 @@ func checkIncremental(t *testing.T, initial, script []byte) {
 			freshProject := diagnostics.NewProject()
 			freshProject.Put(ff, engine.Symbols(ff, diagnostics.Statements(fresh), nil))
 			wantF := engine.AnalyzeFile(ff, freshProject, nil)
+			if a, b := fuzzTopShape(doc.tree), fuzzTopShape(fresh); a != b {
+				fresh.Close()
+				t.Fatalf("change %d: incremental statements differ from a fresh parse\ntext: %q\nincremental: %s\nfresh:       %s", i, doc.text.Bytes, a, b)
+			}
 			if a, b := fuzzTreeShape(doc.tree.Root()), fuzzTreeShape(fresh.Root()); a != b {
 				fresh.Close()
 				t.Fatalf("change %d: incremental tree differs from a fresh parse\ntext: %q\nincremental: %s\nfresh:       %s", i, doc.text.Bytes, a, b)

@@ -76,13 +76,12 @@ func (s *Server) ensureAnalyzed(ctx context.Context, d *document) {
 //
 // An edit that changes no module's facts (typing inside a string or a
 // call) re-analyses only the edited document. One that does re-analyses
-// the other open documents whose context depends on the changed modules
-// (Context.Stale); the others keep their statement findings and get new
+// the other open documents whose context it changes (Context.Stale); the others keep their statement findings and get new
 // project findings only if those changed.
 func (s *Server) analyzeAndPublish(ctx context.Context) {
 	changed := false
 	recheckAll := s.projectDirty // files changed on disk: anything may resolve differently
-	changedModules := map[string]bool{}
+	factsChanged := false // some module binds other things now
 	keep := s.treesToKeep()
 	for _, d := range s.docs {
 		if !d.dirty {
@@ -99,10 +98,7 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 				d.tree.Detach()
 			}
 			if prev := s.project.File(d.file.Path); prev == nil || !diagnostics.SameFacts(prev.Symbols, sym) {
-				changedModules[d.file.Module] = true
-				if prev != nil {
-					changedModules[prev.File.Module] = true
-				}
+				factsChanged = true
 			}
 			s.project.Put(d.file, sym)
 		case d.kind != diagnostics.KindNone:
@@ -126,7 +122,7 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 		}
 		raw := projectFindings[d.file.Path]
 		recheck := d.dirty || recheckAll ||
-			len(changedModules) > 0 && d.kind == diagnostics.KindPython && d.cache.Context().Stale(changedModules, s.project)
+			factsChanged && d.kind == diagnostics.KindPython && d.cache.Context().Stale(d.cache.Symbols(), s.project)
 		if !recheck && sameRawFindings(d.projectRaw, raw) {
 			continue // nothing it depends on changed
 		}

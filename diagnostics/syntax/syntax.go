@@ -244,39 +244,76 @@ func (t *Tree) reparseAll(text *source.Text, inputs []ts.InputEdit) *Tree {
 }
 
 // reparseStatement is the fast path described on Tree; nil when the edit
-// does not qualify.
+// does not qualify. The region reparsed alone is the top-level statements
+// the edit touches (none when it falls between statements: a blank line
+// typed into, a statement added or removed), widened to whole lines where
+// the edit reaches past them. The result stands for a full parse because:
+//   - the region starts after a complete statement, at a line start, and
+//     ends where the next statement's line begins, so Python's tokenizer is
+//     in the same state (no open bracket or string, indentation 0) at both
+//     ends in the file as in the region alone;
+//   - every statement outside it is free of errors, and the region alone
+//     parses without error into statements that each start a line, at
+//     column 0, and end their line (no comment between them: where a
+//     comment between blocks belongs depends on what follows).
 func (t *Tree) reparseStatement(e Edit, text *source.Text, input ts.InputEdit) *Tree {
 	if len(t.pending) >= maxPending {
 		return nil
 	}
 	top := t.TopLevel()
-	i := sort.Search(len(top), func(i int) bool { return top[i].End() >= e.OldEnd })
-	if i == len(top) || top[i].Start() > e.Start {
-		return nil // in a gap between statements, or past the last one
+	old := t.text.Bytes
+	// a..b: the statements the edit touches (b = a-1 when it touches none).
+	a := sort.Search(len(top), func(i int) bool { return top[i].End() >= e.Start })
+	b := sort.Search(len(top), func(i int) bool { return top[i].Start() > e.OldEnd }) - 1
+	if b < a-1 {
+		b = a - 1
 	}
 	// Every other statement must be free of errors: then the result is a
 	// valid module whose statements parse the same alone as together. The
-	// edited one may be broken now (it is being typed) as long as the edit
-	// mends it.
+	// edited ones may be broken now (being typed) as long as the edit
+	// mends them.
 	if t.HasError() {
 		for j, n := range top {
-			if j != i && n.t.hasError {
+			if (j < a || j > b) && (n.t.hasError || kindName(n.t.kind) == "ERROR") {
 				return nil
 			}
 		}
 	}
-	old := t.text.Bytes
-	sStart, sEnd := top[i].Start(), top[i].End()
-	if sStart > 0 && old[sStart-1] != '\n' || !endsItsLine(old, sEnd) {
-		return nil // shares a line with another statement: context matters
+	r0, r1 := lineStart(old, e.Start), lineEnd(old, e.OldEnd)
+	if a <= b {
+		if s := top[a].Start(); s <= e.Start {
+			r0 = s
+		}
+		if end := top[b].End(); end >= e.OldEnd {
+			r1 = end
+		}
+	}
+	if r0 > 0 && old[r0-1] != '\n' {
+		return nil // shares a line with the statement before
+	}
+	if a > 0 && top[a-1].End() > r0 {
+		return nil
+	}
+	if !endsItsLine(old, r1) {
+		return nil // shares a line with the statement after
+	}
+	if b+1 < len(top) && top[b+1].Start() < lineEnd(old, r1) && top[b+1].Kind() != "comment" {
+		return nil // (a comment there is the region's trailing comment)
+	}
+	for j := a; j <= b; j++ {
+		if top[j].Kind() == "comment" && (j == a || j == b) {
+			// A comment at the region's edge may belong to the block
+			// before it: let the full parse decide.
+			return nil
+		}
 	}
 	delta := len(e.NewText) - (e.OldEnd - e.Start)
-	if sEnd+delta < sStart {
+	if r1+delta < r0 {
 		return nil
 	}
-	chunk := text.Bytes[sStart : sEnd+delta]
-	if len(chunk) == 0 || chunk[0] == ' ' || chunk[0] == '\t' || chunk[0] == '\r' || chunk[0] == '\n' {
-		return nil
+	chunk := text.Bytes[r0 : r1+delta]
+	if endsWithContinuation(chunk) {
+		return nil // joins the next line
 	}
 	ct := parse(context.Background(), source.New(chunk), nil)
 	if ct == nil || ct.base == nil {
@@ -288,29 +325,62 @@ func (t *Tree) reparseStatement(e Edit, text *source.Text, input ts.InputEdit) *
 		return nil
 	}
 	kids := children(root)
-	if len(kids) != 1 || kids[0].start != 0 || int(kids[0].end) != len(chunk) {
-		return nil // the edit split, merged or extended statements
-	}
-	newTop := make([]Node, len(top))
-	subs := make([]subtree, len(top)) // one allocation for the moved statements
-	for j, n := range top {
-		switch {
-		case j < i:
-			subs[j] = n.t.moved(text.Bytes, 0)
-			newTop[j] = Node{t: &subs[j]}
-		case j > i:
-			subs[j] = n.t.moved(text.Bytes, delta)
-			newTop[j] = Node{t: &subs[j]}
-		default:
-			flat := flatten(&kids[0].node)
-			newTop[j] = Node{t: &subtree{nodes: flat, flat: true, src: text.Bytes,
-				start: 0, end: kids[0].end, kind: kids[0].kind, shift: int32(sStart)}}
+	for _, k := range kids {
+		s, end := int(k.start), int(k.end)
+		if kind := kindName(k.kind); kind == "comment" || kind == "line_continuation" || s > 0 && chunk[s-1] != '\n' || !endsItsLine(chunk, end) {
+			return nil
 		}
+	}
+	newTop := make([]Node, 0, len(top)-(b-a+1)+len(kids))
+	subs := make([]subtree, len(top)-(b-a+1)) // one allocation for the moved statements
+	k := 0
+	for j := 0; j < a; j++ {
+		subs[k] = top[j].t.moved(text.Bytes, 0)
+		newTop = append(newTop, Node{t: &subs[k]})
+		k++
+	}
+	for i := range kids {
+		flat := flatten(&kids[i].node)
+		newTop = append(newTop, Node{t: &subtree{nodes: flat, flat: true, src: text.Bytes,
+			start: kids[i].start, end: kids[i].end, kind: kids[i].kind, shift: int32(r0)}})
+	}
+	for j := b + 1; j < len(top); j++ {
+		subs[k] = top[j].t.moved(text.Bytes, delta)
+		newTop = append(newTop, Node{t: &subs[k]})
+		k++
 	}
 	atomic.AddInt64(&fastPathHits, 1)
 	pending := make([]ts.InputEdit, len(t.pending), len(t.pending)+1)
 	copy(pending, t.pending)
 	return &Tree{text: text, base: t.base.retain(), pending: append(pending, input), top: newTop, clean: 1}
+}
+
+// endsWithContinuation reports a backslash ending the last line of src.
+func endsWithContinuation(src []byte) bool {
+	i := len(src) - 1
+	for i >= 0 && (src[i] == ' ' || src[i] == '\t' || src[i] == '\r' || src[i] == '\f') {
+		i--
+	}
+	return i >= 0 && src[i] == '\\'
+}
+
+// lineStart is the offset of the start of off's line.
+func lineStart(src []byte, off int) int {
+	for off > 0 && src[off-1] != '\n' {
+		off--
+	}
+	return off
+}
+
+// lineEnd is the offset of the end of off's line (before "\r\n" or "\n").
+func lineEnd(src []byte, off int) int {
+	for off < len(src) && src[off] != '\n' {
+		off++
+	}
+	if off > 0 && src[off-1] == '\r' {
+		off--
+	}
+	return off
 }
 
 // endsItsLine reports that only blanks or a comment follow off on its line.

@@ -81,7 +81,7 @@ func (s *Server) ensureAnalyzed(ctx context.Context, d *document) {
 func (s *Server) analyzeAndPublish(ctx context.Context) {
 	changed := false
 	recheckAll := s.projectDirty // files changed on disk: anything may resolve differently
-	factsChanged := false // some module binds other things now
+	factsChanged := false        // some module binds other things now
 	keep := s.treesToKeep()
 	for _, d := range s.docs {
 		if !d.dirty {

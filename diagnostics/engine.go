@@ -112,16 +112,12 @@ func NewCache() *Cache {
 
 // Statements lists a module's top-level statements (comments excluded).
 // Each is copied out of tree-sitter only if a rule or fact extraction
-// reads inside it.
+// reads inside it. The slice is shared: callers must not modify it.
 func Statements(tree *syntax.Tree) []syntax.Node {
-	kids := tree.TopLevel()
-	out := kids[:0]
-	for _, k := range kids {
-		if kind := k.Kind(); kind != "comment" && kind != ";" {
-			out = append(out, k)
-		}
+	if tree == nil {
+		return nil
 	}
-	return out
+	return tree.Statements()
 }
 
 // Symbols computes (or reuses) a Python file's module symbols.

@@ -81,6 +81,7 @@ type Tree struct {
 	base    *base
 	pending []ts.InputEdit // edits from base's text to text; empty for a real tree
 	top     []Node         // TopLevel, memoised
+	stmts   []Node         // Statements, memoised
 	clean   int8           // 0 unknown, 1 no syntax error, -1 has one
 	real    *Tree          // a real parse of text, made on demand by Root for a virtual tree
 	// abandoned: the parse was given up (binary or too slow); no statements.
@@ -459,6 +460,22 @@ func (t *Tree) TopLevel() []Node {
 	}
 	t.top = out // a tree never changes: compute once, share the lazy copies
 	return append([]Node(nil), out...)
+}
+
+// Statements lists the module's top-level statements, comments and
+// semicolons excluded. The slice is shared: callers must not modify it.
+func (t *Tree) Statements() []Node {
+	if t.stmts == nil {
+		top := t.TopLevel()
+		out := top[:0]
+		for _, n := range top {
+			if kind := kindName(n.t.kind); kind != "comment" && kind != ";" {
+				out = append(out, n)
+			}
+		}
+		t.stmts = out
+	}
+	return t.stmts
 }
 
 // StatementErrors lists the byte ranges of the top-level statements that

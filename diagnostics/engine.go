@@ -211,7 +211,7 @@ func (e *Engine) analyzePython(f *File, res Resolver, c *Cache) []Finding {
 	}
 	ctx := c.ctx
 	if ctx.Stale(sym, res) {
-		ctx = BuildContext(sym, res)
+		ctx = RebuildContext(ctx, sym, res)
 		c.ctx = ctx
 	}
 	var rules []*Rule

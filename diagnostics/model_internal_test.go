@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/flaskguard/flaskguard/diagnostics/syntax"
@@ -77,5 +78,35 @@ func TestContextStale(t *testing.T) {
 			t.Errorf("step %d (%s): Stale = %v, want %v", i, st.path, got, st.want)
 		}
 		ctx = BuildContext(main, p)
+	}
+}
+
+// RebuildContext gives what BuildContext gives, reusing the resolved kinds
+// only when the bindings are the same.
+func TestRebuildContextMatchesBuild(t *testing.T) {
+	engine := NewEngine(DefaultSettings(), nil)
+	p := NewProject()
+	versions := []string{
+		"from flask import Flask\n\ndef make():\n    return Flask(__name__)\n\napp = make()\napp.run(debug=True)\n",
+		"from flask import Flask\n\ndef make():\n    return Flask(__name__)\n\napp = make()\napp.run(debug=False, port=1)\n", // same bindings
+		"from flask import Flask\n\ndef make():\n    return 1\n\napp = make()\napp.run(debug=False, port=1)\n",               // make is no factory now
+		"from flask import Flask\nfrom flask_limiter import Limiter\n\ndef make():\n    return 1\n\napp = Flask(__name__)\nlimiter = Limiter(app, default_limits=['1/s'])\n",
+	}
+	cache := NewCache()
+	var prev *Context
+	for i, src := range versions {
+		f := NewPythonFile("app.py", "app", syntax.Parse([]byte(src)))
+		sym := engine.Symbols(f, Statements(f.Tree), cache)
+		p.Put(f, sym)
+		want := BuildContext(sym, p)
+		got := RebuildContext(prev, sym, p)
+		if got.Fingerprint() != want.Fingerprint() || fmt.Sprint(got.Kinds) != fmt.Sprint(want.Kinds) || fmt.Sprint(got.Rule.keys()) != fmt.Sprint(want.Rule.keys()) {
+			t.Errorf("version %d: rebuilt %v %v, built %v %v", i, got.Kinds, got.Rule.keys(), want.Kinds, want.Rule.keys())
+		}
+		if reused := prev != nil && fmt.Sprintf("%p", prev.Kinds) == fmt.Sprintf("%p", got.Kinds); reused != (i == 1) {
+			t.Errorf("version %d: kinds reused = %v", i, reused)
+		}
+		prev = got
+		f.Tree.Close()
 	}
 }

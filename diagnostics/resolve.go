@@ -132,6 +132,11 @@ func (c *Context) Stale(sym *ModuleSymbols, res Resolver) bool {
 	} else if c.projectHash != 0 {
 		return true
 	}
+	return c.depsChanged(res)
+}
+
+// depsChanged reports a module c looked up that now resolves differently.
+func (c *Context) depsChanged(res Resolver) bool {
 	for name, was := range c.deps {
 		if res == nil {
 			return true
@@ -142,6 +147,46 @@ func (c *Context) Stale(sym *ModuleSymbols, res Resolver) bool {
 		}
 	}
 	return false
+}
+
+// RebuildContext is BuildContext for a new version of the module prev was
+// built for. When the new version binds the same names to the same things
+// (an edit inside a call or a function body) and the modules prev looked
+// up are unchanged, the names' kinds are reused rather than resolved
+// again; only the rule facts are merged anew.
+func RebuildContext(prev *Context, m *ModuleSymbols, res Resolver) *Context {
+	if prev == nil || prev.Module != m.Module || !sameBindings(prev.sym, m) || prev.depsChanged(res) {
+		return BuildContext(m, res)
+	}
+	ctx := &Context{Module: m.Module, Imports: m.Imports, Kinds: prev.Kinds, deps: prev.deps, sym: m}
+	var project *projectRuleFacts
+	if pr, ok := res.(projectRules); ok {
+		project = pr.projectRuleFacts()
+		ctx.projectHash = project.hash
+	}
+	// The same imports look up the same modules (deps) as before.
+	ctx.Rule = buildRuleContext(m, res, project)
+	ctx.fp = fingerprint(ctx)
+	return ctx
+}
+
+// sameBindings reports that a and b import and bind the same names to the
+// same values (what a Context's Kinds and Imports come from).
+func sameBindings(a, b *ModuleSymbols) bool {
+	if a == nil || b == nil || a.Module != b.Module || len(a.Facts) != len(b.Facts) {
+		return false
+	}
+	for i, x := range a.Facts {
+		y := b.Facts[i]
+		if x == y {
+			continue
+		}
+		if !reflect.DeepEqual(x.Imports, y.Imports) || !reflect.DeepEqual(x.Binds, y.Binds) ||
+			!reflect.DeepEqual(x.Funcs, y.Funcs) || !reflect.DeepEqual(x.Classes, y.Classes) {
+			return false
+		}
+	}
+	return true
 }
 
 // recordingResolver notes every module name looked up, for Context.Stale.

@@ -3,6 +3,9 @@ package diagnostics_test
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"runtime"
+	"runtime/pprof"
 	"testing"
 
 	"github.com/flaskguard/flaskguard/diagnostics"
@@ -80,4 +83,65 @@ func BenchmarkReanalyzeAfterEdit10k(b *testing.B) {
 		engine.AnalyzeFile(diagnostics.NewPythonFile("app.py", "app", tree), project, cache)
 	}
 	tree.Close()
+}
+
+// BenchmarkLiveFacts200Docs measures the heap the analysis keeps for 200
+// modules of 1,000 lines (the server's open documents): the statement
+// facts Engine.Symbols extracts ("facts-MB") and, on top, the project
+// model's per-file index ("index-MB"), as HeapInuse deltas after a GC.
+// With FLASKGUARD_LIVE_PROFILE=path (and -memprofilerate 512), the heap
+// profile at that point is written to path.
+func BenchmarkLiveFacts200Docs(b *testing.B) {
+	const docs = 200
+	srcs := make([][]byte, docs)
+	for i := range srcs {
+		srcs[i] = gen.Module(int64(i), 1000)
+	}
+	engine := diagnostics.NewEngine(diagnostics.DefaultSettings(), nil)
+	heap := func() uint64 {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return ms.HeapInuse
+	}
+	var facts, index float64
+	for n := 0; n < b.N; n++ {
+		b.StopTimer()
+		before := heap()
+		b.StartTimer()
+		files := make([]*diagnostics.File, docs)
+		syms := make([]*diagnostics.ModuleSymbols, docs)
+		for i, src := range srcs {
+			tree := syntax.Parse(src)
+			f := diagnostics.NewPythonFile(fmt.Sprintf("pkg/m%d.py", i), fmt.Sprintf("pkg.m%d", i), tree)
+			syms[i] = engine.Symbols(f, diagnostics.Statements(tree), nil)
+			tree.Close()
+			f.Tree = nil
+			files[i] = f
+		}
+		b.StopTimer()
+		mid := heap()
+		project := diagnostics.NewProject()
+		for i, f := range files {
+			project.Put(f, syms[i])
+		}
+		engine.Model(project)
+		after := heap()
+		if path := os.Getenv("FLASKGUARD_LIVE_PROFILE"); path != "" && n == 0 {
+			// go test -bench LiveFacts -memprofilerate 512: what is live here.
+			if out, err := os.Create(path); err == nil {
+				pprof.Lookup("heap").WriteTo(out, 0)
+				out.Close()
+			}
+		}
+		facts += float64(int64(mid)-int64(before)) / (1 << 20)
+		index += float64(int64(after)-int64(mid)) / (1 << 20)
+		runtime.KeepAlive(syms)
+		runtime.KeepAlive(project)
+		b.StartTimer()
+	}
+	b.ReportMetric(facts/float64(b.N), "facts-MB")
+	b.ReportMetric(index/float64(b.N), "index-MB")
+	b.ReportMetric((facts+index)/float64(b.N), "live-MB")
 }

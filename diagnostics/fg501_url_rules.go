@@ -85,7 +85,7 @@ func urlRuleAuthView(v *View) bool {
 	if !ok && len(c.Args) > 2 {
 		vf, ok = c.Args[2], true
 	}
-	if ok && vf.Kind == ArgCall && strings.HasSuffix(vf.Name, ".as_view") && named(vf.Kw, vf.Args, "name", 0) {
+	if ok && vf.Kind == ArgCall && strings.HasSuffix(vf.Name, ".as_view") && named(vf.items().Kw, vf.items().Args, "name", 0) {
 		return true
 	}
 	if v.def.s.Class {
@@ -122,8 +122,8 @@ func urlRuleViewLimits(r *resolver, v *View, callCtx, defCtx *Context) (limited,
 		apply(d.s.Decos)
 	} else {
 		for _, c := range r.mro(d) {
-			if c.s.HasViewDecos {
-				apply(c.s.ViewDecos)
+			if c.s.cls().HasViewDecos {
+				apply(c.s.cls().ViewDecos)
 				break
 			}
 		}
@@ -174,24 +174,22 @@ func decoratorLimits(dec DecoratorFact, ctx *Context, isLimiter func(string) boo
 // first one bound wins). It returns the name and where it is bound.
 func localLimiterBind(fi *fileIndex, scope, name string, before int) (string, int, bool) {
 	for s := scope; s != ""; {
-		sc, ok := fi.scopes[s]
+		sc, ok := fi.scope(s)
 		if !ok {
 			break
 		}
 		if !sc.s.Class {
 			best, at := "", -1
-			for k, bs := range fi.binds {
-				if k.scope != s || name != "" && k.name != name {
+			for _, b := range fi.binds {
+				if b.b.Scope != s || name != "" && b.b.Name != name {
 					continue
 				}
-				for _, b := range bs {
-					pos := b.base + b.b.Off
-					if b.b.Call < 0 || b.b.Call >= len(b.calls) || lastPart(b.calls[b.b.Call].Func) != "Limiter" || pos >= before {
-						continue
-					}
-					if at < 0 || pos < at || pos == at && k.name < best {
-						best, at = k.name, pos
-					}
+				pos := b.base + b.b.Off
+				if c := b.call(); c == nil || lastPart(c.Func) != "Limiter" || pos >= before {
+					continue
+				}
+				if at < 0 || pos < at || pos == at && b.b.Name < best {
+					best, at = b.b.Name, pos
 				}
 			}
 			if at >= 0 {
@@ -224,7 +222,7 @@ func pickLimiter(names map[string]bool) string {
 
 // boundBefore reports a module-level name of fi first bound before pos.
 func boundBefore(fi *fileIndex, name string, pos int) bool {
-	bs := fi.names[name]
+	bs := fi.namesOf(name)
 	return len(bs) > 0 && bs[0].pos < pos
 }
 
@@ -247,7 +245,7 @@ func urlRuleFix(r *resolver, v *View, defCtx *Context) (Fix, bool) {
 	defStart := d.base + d.s.Off
 	nested := d.s.Parent != ""
 	if nested {
-		if sc, ok := fi.scopes[d.s.Parent]; !ok || sc.s.Class {
+		if sc, ok := fi.scope(d.s.Parent); !ok || sc.s.Class {
 			return Fix{}, false // a method or a class in a class
 		}
 	}
@@ -347,24 +345,24 @@ func newLimiter(fix *Fix, v *View, defCtx *Context) bool {
 func classDecoratorEdits(r *resolver, cls scopeRef, item string) ([]TextEdit, bool) {
 	t := cls.fi.pf.File.Text
 	s := cls.s
-	if s.HasViewDecos {
-		b := s.ViewDecosBox
+	if s.cls().HasViewDecos {
+		b := s.cls().ViewDecosBox
 		switch {
-		case s.ViewDecosKind == "list":
+		case s.cls().ViewDecosKind == "list":
 			return insertItems(t, cls.base, b, []string{item}), true
-		case s.ViewDecosKind == "tuple" && b.Count == 0:
+		case s.cls().ViewDecosKind == "tuple" && b.Count == 0:
 			at := cls.base + b.Open + 1
 			return []TextEdit{{Start: at, End: at, NewText: item + ","}}, true
-		case s.ViewDecosKind == "tuple":
+		case s.cls().ViewDecosKind == "tuple":
 			return insertItems(t, cls.base, b, []string{item}), true
 		}
 		return nil, false // a name, a call...: not a literal to extend
 	}
 	for _, c := range r.mro(cls) {
-		if c.s.HasViewDecos {
+		if c.s.cls().HasViewDecos {
 			return nil, false // inherited: a new attribute would drop them
 		}
-		for _, b := range c.s.Bases {
+		for _, b := range c.s.cls().Bases {
 			if b == "object" {
 				continue
 			}

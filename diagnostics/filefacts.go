@@ -60,6 +60,12 @@ type RuleContext struct {
 	Strings         map[string]bool // local names of string constants (module-level or imported)
 }
 
+var noRuleFacts RuleFacts // read-only
+
+func (rf *RuleFacts) empty() bool {
+	return len(rf.Limiters) == 0 && len(rf.LimitedTargets) == 0 && !rf.RateLimitConfig && !rf.ExtensionConfig
+}
+
 func extractRuleFacts(stmt syntax.Node) RuleFacts {
 	var rf RuleFacts
 	stmt.Walk(func(n syntax.Node) bool {
@@ -182,7 +188,11 @@ func mergeRuleFacts(m *ModuleSymbols) ModuleRuleFacts {
 	}
 	notStr := map[string]bool{}
 	for _, f := range m.Facts {
-		for _, lf := range f.Rule.Limiters {
+		rule := f.Rule
+		if rule == nil {
+			rule = &noRuleFacts
+		}
+		for _, lf := range rule.Limiters {
 			_, imported := m.Imports[strings.SplitN(lf.Callee, ".", 2)[0]]
 			if !limiterClasses[qualify(lf.Callee)] && (imported || lf.Callee != "Limiter") {
 				continue
@@ -193,9 +203,9 @@ func mergeRuleFacts(m *ModuleSymbols) ModuleRuleFacts {
 				mf.Limiters[lf.Bound] = true
 			}
 		}
-		mf.DefaultLimits = mf.DefaultLimits || f.Rule.RateLimitConfig
-		mf.ExtensionConfig = mf.ExtensionConfig || f.Rule.ExtensionConfig
-		for _, t := range f.Rule.LimitedTargets {
+		mf.DefaultLimits = mf.DefaultLimits || rule.RateLimitConfig
+		mf.ExtensionConfig = mf.ExtensionConfig || rule.ExtensionConfig
+		for _, t := range rule.LimitedTargets {
 			mf.LimitedTargets = append(mf.LimitedTargets, qualify(t))
 		}
 		for _, b := range f.Binds {

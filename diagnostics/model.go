@@ -236,10 +236,13 @@ type fileIndex struct {
 	path   string
 	module string
 	test   bool
-	scopes map[string]scopeRef     // by Path; the last definition wins
-	defs   []scopeRef              // every definition in order
-	binds  map[scopeName][]bindRef // by scope and name, in order
-	names  map[string][]modBinding // module-level names, in order
+	// The lookups below are sorted slices searched by scope, name or path
+	// (see scope, bindsOf, namesOf): an index is kept for every file of
+	// the project, and maps of small slices cost several times more.
+	defs   []scopeRef   // every definition in order
+	scopes []int32      // defs' indexes ordered by Path, then position
+	binds  []bindRef    // every binding in a scope, ordered by scope, name, then position
+	names  []modBinding // module-level names, ordered by name, then position
 	calls  []callRef
 	sets   []setRef
 	consts []entryRef
@@ -301,7 +304,7 @@ func (fi *fileIndex) addDecorators(d scopeRef) {
 			} else if ma, ok := kwArg(dec.Kw, "methods"); ok {
 				dr.methods = nil
 				if ma.Kind == ArgList && ma.StrsOK {
-					dr.methods = upperAll(ma.Strs)
+					dr.methods = upperAll(ma.items().Strs)
 				}
 			}
 		case meth == "before_request" || meth == "before_app_request":
@@ -326,10 +329,18 @@ type callRef struct {
 }
 
 type bindRef struct {
-	fi    *fileIndex
-	b     *LocalBind
-	base  int
-	calls []CallFact // the statement's calls (LocalBind.Call indexes them)
+	fi   *fileIndex
+	b    *LocalBind
+	base int
+	mf   *ModelFacts // the statement's facts (LocalBind.Call indexes its Calls)
+}
+
+// call returns the CallFact of a call value (LocalBind.Call), nil when none.
+func (b bindRef) call() *CallFact {
+	if i := b.b.Call; i >= 0 && i < len(b.mf.Calls) {
+		return &b.mf.Calls[i]
+	}
+	return nil
 }
 
 type setRef struct {
@@ -352,12 +363,54 @@ const (
 	bindImport
 )
 
+// modBinding is a module-level name bound by an import (q), a definition
+// (s) or an assignment (b, mf).
 type modBinding struct {
-	pos  int
-	kind bindingKind
-	bind bindRef
-	def  scopeRef
+	name string
 	q    string
+	pos  int
+	base int
+	s    *ScopeFact
+	b    *LocalBind
+	mf   *ModelFacts
+	kind bindingKind
+}
+
+func (b *modBinding) def(fi *fileIndex) scopeRef { return scopeRef{fi, b.s, b.base} }
+func (b *modBinding) bind(fi *fileIndex) bindRef { return bindRef{fi, b.b, b.base, b.mf} }
+
+// scope returns the definition of path (the last one when several).
+func (fi *fileIndex) scope(path string) (scopeRef, bool) {
+	i := sort.Search(len(fi.scopes), func(i int) bool { return fi.defs[fi.scopes[i]].s.Path > path })
+	if i > 0 {
+		if d := fi.defs[fi.scopes[i-1]]; d.s.Path == path {
+			return d, true
+		}
+	}
+	return scopeRef{}, false
+}
+
+// bindsOf returns the bindings of name in scope, in order.
+func (fi *fileIndex) bindsOf(scope, name string) []bindRef {
+	i := sort.Search(len(fi.binds), func(i int) bool {
+		b := fi.binds[i].b
+		return b.Scope > scope || b.Scope == scope && b.Name >= name
+	})
+	j := i
+	for j < len(fi.binds) && fi.binds[j].b.Scope == scope && fi.binds[j].b.Name == name {
+		j++
+	}
+	return fi.binds[i:j:j]
+}
+
+// namesOf returns the module-level bindings of name, in order.
+func (fi *fileIndex) namesOf(name string) []modBinding {
+	i := sort.Search(len(fi.names), func(i int) bool { return fi.names[i].name >= name })
+	j := i
+	for j < len(fi.names) && fi.names[j].name == name {
+		j++
+	}
+	return fi.names[i:j:j]
 }
 
 func (c callRef) loc() Location {
@@ -377,7 +430,6 @@ func indexFile(pf *ProjectFile) *fileIndex {
 	f, ms := pf.File, pf.Symbols
 	fi := &fileIndex{
 		pf: pf, path: f.Path, module: f.Module, test: isTestFile(f),
-		scopes: map[string]scopeRef{}, binds: map[scopeName][]bindRef{}, names: map[string][]modBinding{},
 	}
 	if ms == nil || len(ms.Starts) != len(ms.Facts) {
 		return fi
@@ -386,7 +438,7 @@ func indexFile(pf *ProjectFile) *fileIndex {
 		base := ms.Starts[i]
 		for _, imp := range sf.Imports {
 			q := absoluteImport(f.Module, f.IsPackage, imp)
-			fi.names[imp.Local] = append(fi.names[imp.Local], modBinding{pos: base, kind: bindImport, q: q})
+			fi.names = append(fi.names, modBinding{name: imp.Local, pos: base, kind: bindImport, q: q})
 			if q == "flask" {
 				fi.usesSession = true
 			}
@@ -404,18 +456,16 @@ func indexFile(pf *ProjectFile) *fileIndex {
 			s := scopeRef{fi, &mf.Scopes[j], base}
 			fi.anyReadsFiles = fi.anyReadsFiles || s.s.ReadsFiles
 			fi.addDecorators(s)
-			fi.scopes[s.s.Path] = s
 			fi.defs = append(fi.defs, s)
 			if s.s.Parent == "" {
-				fi.names[s.s.Name] = append(fi.names[s.s.Name], modBinding{pos: base + s.s.Off, kind: bindDef, def: s})
+				fi.names = append(fi.names, modBinding{name: s.s.Name, pos: base + s.s.Off, kind: bindDef, s: s.s, base: base})
 			}
 		}
 		for j := range mf.Binds {
-			b := bindRef{fi, &mf.Binds[j], base, mf.Calls}
-			k := scopeName{b.b.Scope, b.b.Name}
-			fi.binds[k] = append(fi.binds[k], b)
+			b := bindRef{fi, &mf.Binds[j], base, mf}
+			fi.binds = append(fi.binds, b)
 			if b.b.Scope == "" {
-				fi.names[b.b.Name] = append(fi.names[b.b.Name], modBinding{pos: base + b.b.Off, kind: bindValue, bind: b})
+				fi.names = append(fi.names, modBinding{name: b.b.Name, pos: base + b.b.Off, kind: bindValue, b: b.b, mf: mf, base: base})
 			}
 		}
 		for j := range mf.Calls {
@@ -429,19 +479,43 @@ func indexFile(pf *ProjectFile) *fileIndex {
 				fi.returnCalls = append(fi.returnCalls, c)
 			}
 		}
-		for j := range mf.Sets {
-			fi.sets = append(fi.sets, setRef{fi, &mf.Sets[j], base})
+		var rare RareModelFacts
+		if mf.Rare != nil {
+			rare = *mf.Rare
+		}
+		for j := range rare.Sets {
+			fi.sets = append(fi.sets, setRef{fi, &rare.Sets[j], base})
 		}
 		for j := range mf.Consts {
 			fi.consts = append(fi.consts, entryRef{fi, &mf.Consts[j], base})
 		}
-		for _, st := range mf.Stars {
+		for _, st := range rare.Stars {
 			fi.stars = append(fi.stars, absoluteImport(f.Module, f.IsPackage, ImportFact{Qualified: st.Qualified, Level: st.Level}))
 		}
 		fi.frameOptions = fi.frameOptions || mf.FrameOptions
 		fi.contentTypeOptions = fi.contentTypeOptions || mf.ContentTypeOptions
 		fi.readsFiles = fi.readsFiles || mf.ReadsFiles
 	}
+	fi.defs = exact(fi.defs)
+	fi.scopes = make([]int32, len(fi.defs))
+	for i := range fi.scopes {
+		fi.scopes[i] = int32(i)
+	}
+	sort.SliceStable(fi.scopes, func(i, j int) bool { return fi.defs[fi.scopes[i]].s.Path < fi.defs[fi.scopes[j]].s.Path })
+	fi.binds = exact(fi.binds)
+	sort.SliceStable(fi.binds, func(i, j int) bool {
+		a, b := fi.binds[i].b, fi.binds[j].b
+		return a.Scope < b.Scope || a.Scope == b.Scope && a.Name < b.Name
+	})
+	fi.names = exact(fi.names)
+	sort.SliceStable(fi.names, func(i, j int) bool { return fi.names[i].name < fi.names[j].name })
+	fi.calls = exact(fi.calls)
+	fi.sets = exact(fi.sets)
+	fi.consts = exact(fi.consts)
+	fi.stars = exact(fi.stars)
+	fi.decos = exact(fi.decos)
+	fi.special = exact(fi.special)
+	fi.returnCalls = exact(fi.returnCalls)
 	return fi
 }
 

@@ -262,10 +262,10 @@ func (r *resolver) step(a *App, op opRef) *ConfigStep {
 		src := &ConfigSource{Kind: SourceOps, Name: c.Func, At: at, scope: c.Scope}
 		literal := true
 		for _, arg := range c.Args {
-			if arg.Kind != ArgDict || arg.Box.Splat {
+			if arg.Kind != ArgDict || arg.box().Splat {
 				src.Open, literal = true, false
 			}
-			for _, e := range arg.Entries {
+			for _, e := range arg.items().Entries {
 				src.Entries = append(src.Entries, fi.entry(base, e))
 			}
 		}
@@ -276,7 +276,7 @@ func (r *resolver) step(a *App, op opRef) *ConfigStep {
 			}
 			src.Entries = append(src.Entries, &ConfigEntry{Key: kw.Name, Value: argValue(kw.Arg), At: fi.loc(base, kw.Span), ValAt: fi.loc(base, kw.Arg.Span), InProject: true})
 		}
-		if literal && len(c.Args) <= 1 && !c.Box.Splat {
+		if literal && len(c.Args) <= 1 && !c.box().Splat {
 			cr := callRef{fi, c, base}
 			src.update = &cr
 		}
@@ -331,8 +331,8 @@ func (r *resolver) objectArg(fi *fileIndex, scope string, arg ArgFact, pos int, 
 		return r.objectSources(r.lookup(fi, scope, arg.Name, pos), at, 0)
 	case ArgSubscript:
 		if v := r.lookup(fi, scope, arg.Name, pos); v.kind == vDict {
-			if len(arg.Args) == 1 && arg.Args[0].Kind == ArgString {
-				return r.dictItem(*v.dict, arg.Args[0].Str, at) // config["production"]
+			if len(arg.items().Args) == 1 && arg.items().Args[0].Kind == ArgString {
+				return r.dictItem(*v.dict, arg.items().Args[0].Str, at) // config["production"]
 			}
 			return r.dictSources(*v.dict, nil, at)
 		}
@@ -340,12 +340,12 @@ func (r *resolver) objectArg(fi *fileIndex, scope string, arg ArgFact, pos int, 
 		v := r.lookup(fi, scope, arg.Name, pos)
 		switch v.kind {
 		case vDictGet:
-			if len(arg.Args) > 0 && arg.Args[0].Kind == ArgString {
-				return r.dictItem(*v.dict, arg.Args[0].Str, at)
+			if len(arg.items().Args) > 0 && arg.items().Args[0].Kind == ArgString {
+				return r.dictItem(*v.dict, arg.items().Args[0].Str, at)
 			}
 			var def *ArgFact
-			if len(arg.Args) > 1 {
-				def = &arg.Args[1]
+			if len(arg.items().Args) > 1 {
+				def = &arg.items().Args[1]
 			}
 			return r.dictSources(*v.dict, def, at)
 		case vClass:
@@ -372,7 +372,7 @@ func (r *resolver) dictSources(d bindRef, def *ArgFact, at Location) []*ConfigSo
 		}
 	}
 	pos := d.base + d.b.Off
-	for _, it := range d.b.Dict {
+	for _, it := range d.b.dictItems() {
 		if it.Value == "" {
 			add([]*ConfigSource{{Kind: SourceExternal, Name: "a config of " + d.b.Name, At: at, Open: true}})
 			continue
@@ -393,7 +393,7 @@ func (r *resolver) dictSources(d bindRef, def *ArgFact, at Location) []*ConfigSo
 
 // dictItem resolves one entry of a dict of configs by its key.
 func (r *resolver) dictItem(d bindRef, key string, at Location) []*ConfigSource {
-	for _, it := range d.b.Dict {
+	for _, it := range d.b.dictItems() {
 		if it.Key == key && it.Value != "" {
 			return r.objectSources(r.lookup(d.fi, d.b.Scope, it.Value, d.base+d.b.Off), at, 0)
 		}
@@ -412,13 +412,14 @@ func (r *resolver) objectSources(v value, at Location, depth int) []*ConfigSourc
 			return r.objectSources(r.importString(v.str), at, depth+1)
 		case vParam:
 			// create_app(config_class=Config): the default, when there is one.
-			d := v.param.Default
-			pos := v.cls.base + v.cls.s.Off
-			switch d.Kind {
-			case ArgName:
-				return r.objectSources(r.lookup(v.cls.fi, v.cls.s.Parent, d.Name, pos), at, depth+1)
-			case ArgString:
-				return r.objectSources(r.importString(d.Str), at, depth+1)
+			if d := v.param.Default; d != nil {
+				pos := v.cls.base + v.cls.s.Off
+				switch d.Kind {
+				case ArgName:
+					return r.objectSources(r.lookup(v.cls.fi, v.cls.s.Parent, d.Name, pos), at, depth+1)
+				case ArgString:
+					return r.objectSources(r.importString(d.Str), at, depth+1)
+				}
 			}
 		}
 	}
@@ -447,10 +448,10 @@ func (r *resolver) classSource(cls scopeRef) *ConfigSource {
 		if strings.Contains(strings.ToLower(c.s.Name), "test") {
 			src.Test = true
 		}
-		for i := len(c.s.Entries) - 1; i >= 0; i-- {
-			src.Entries = append(src.Entries, c.fi.entry(c.base, c.s.Entries[i]))
+		for i := len(c.s.cls().Entries) - 1; i >= 0; i-- {
+			src.Entries = append(src.Entries, c.fi.entry(c.base, c.s.cls().Entries[i]))
 		}
-		for _, p := range c.s.Props {
+		for _, p := range c.s.cls().Props {
 			src.Entries = append(src.Entries, &ConfigEntry{Key: p, At: c.loc(c.s.NameAt), ValAt: c.loc(c.s.NameAt)})
 		}
 	}
@@ -475,9 +476,10 @@ func (r *resolver) moduleSource(fi *fileIndex) *ConfigSource {
 			src.Open = true
 		}
 	}
-	for name, bs := range fi.names {
-		if isUpperName(name) && bs[len(bs)-1].kind == bindImport {
-			src.Entries = append(src.Entries, &ConfigEntry{Key: name, At: Location{Path: fi.path, Start: bs[len(bs)-1].pos, End: bs[len(bs)-1].pos}})
+	for i, b := range fi.names {
+		last := i+1 == len(fi.names) || fi.names[i+1].name != b.name
+		if last && isUpperName(b.name) && b.kind == bindImport {
+			src.Entries = append(src.Entries, &ConfigEntry{Key: b.name, At: Location{Path: fi.path, Start: b.pos, End: b.pos}})
 		}
 	}
 	for _, e := range fi.consts {

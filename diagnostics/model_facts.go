@@ -24,10 +24,11 @@ import (
 type ModelFacts struct {
 	Scopes []ScopeFact // functions and classes, nested ones included, in source order
 	Calls  []CallFact
-	Sets   []SetFact   // X.config["K"] = v, X.secret_key = v
 	Binds  []LocalBind // name = value in any scope (module level included)
 	Consts []EntryFact // module-level UPPER_CASE = value (for from_object(module) and pyfiles)
-	Stars  []ImportFact
+	// Rare is nil unless the statement has config writes by assignment or
+	// star imports (most have none: the facts of every statement are kept).
+	Rare *RareModelFacts
 	// Literal strings anywhere in the statement (docstrings excluded)
 	// naming a security header; see FG701.
 	FrameOptions, ContentTypeOptions bool
@@ -35,17 +36,30 @@ type ModelFacts struct {
 	ReadsFiles bool
 }
 
+// RareModelFacts are the parts of ModelFacts few statements have.
+type RareModelFacts struct {
+	Sets  []SetFact // X.config["K"] = v, X.secret_key = v
+	Stars []ImportFact
+}
+
+func (mf *ModelFacts) rare() *RareModelFacts {
+	if mf.Rare == nil {
+		mf.Rare = &RareModelFacts{}
+	}
+	return mf.Rare
+}
+
 // Span is a relative [Off, End) range.
 type Span struct{ Off, End int }
 
-// ScopeFact is a function or class definition.
+// ScopeFact is a function or class definition. One exists per def and
+// class of the project, so what only classes have is behind Cls.
 type ScopeFact struct {
 	Path   string // dotted path inside the module: "create_app.index", "MyApp.__init__"
-	Name   string
+	Name   string // (shares Path's bytes)
 	Parent string // the enclosing scope's Path, "" at module level
-	Class  bool
-	Span        // the definition, decorators included
-	NameAt Span // its name
+	Span          // the definition, decorators included
+	NameAt Span   // its name
 	Decos  []DecoratorFact
 	Body   []Span // the body's direct statements
 
@@ -54,6 +68,11 @@ type ScopeFact struct {
 	Returns []ValueRef
 	// Validates lists X.validate_on_submit() / X.validate() calls.
 	Validates []ValidateFact
+
+	// Cls holds what only classes have; nil for functions (see cls).
+	Cls *ClassScope
+
+	Class bool
 	// CSRFString: a string literal naming a csrf/xsrf token or nonce;
 	// Aborts: abort(...) or raise. Together: the function checks a token.
 	CSRFString, Aborts               bool
@@ -61,15 +80,15 @@ type ScopeFact struct {
 	// Authenticates: the function checks a password or logs a user in
 	// (check_password_hash, login_user...; see FG501's authCall).
 	Authenticates bool
+}
 
-	// Classes.
+// ClassScope is what a class definition has beyond ScopeFact.
+type ClassScope struct {
 	Bases       []string
 	Entries     []EntryFact // UPPER = v in the body, self.UPPER = v in methods
 	Props       []string    // @property methods with UPPER_CASE names (values unknown)
 	Methods     []string    // method names
 	MethodsAttr []string    // methods = ["GET", "POST"]
-	HasMethods  bool        // a methods attribute is assigned (MethodsAttr nil when not literal)
-	MetaCSRFOff bool        // class Meta: csrf = False (Flask-WTF)
 	LastEntry   int         // end of the last UPPER = v statement in the body, -1 when none
 
 	// ViewDecos are the items of a View class's "decorators = [...]"
@@ -77,15 +96,30 @@ type ScopeFact struct {
 	// attribute is assigned in the body, ViewDecosKind is "list" or "tuple"
 	// when it is assigned a literal one (ViewDecosBox locates it), else "".
 	ViewDecos     []DecoratorFact
-	HasViewDecos  bool
 	ViewDecosKind string
 	ViewDecosBox  BoxFact
+
+	HasViewDecos bool
+	HasMethods   bool // a methods attribute is assigned (MethodsAttr nil when not literal)
+	MetaCSRFOff  bool // class Meta: csrf = False (Flask-WTF)
+}
+
+// noClass is what cls returns for a function: read-only.
+var noClass = ClassScope{LastEntry: -1}
+
+// cls returns the class part of s, an empty one for a function. The
+// result of a function's must not be written to.
+func (s *ScopeFact) cls() *ClassScope {
+	if s.Cls != nil {
+		return s.Cls
+	}
+	return &noClass
 }
 
 // ParamFact is a function parameter and its default as written.
 type ParamFact struct {
 	Name    string
-	Default ArgFact // Kind ArgNone when there is none
+	Default *ArgFact // nil when there is none
 }
 
 // DecoratorFact is one decorator of a definition.
@@ -106,16 +140,24 @@ type ValidateFact struct {
 
 // CallFact is a call the model cares about.
 type CallFact struct {
-	Scope  string // Path of the enclosing scope, "" at module level
-	Func   string // callee as written: "Flask", "app.config.update", "csrf.init_app"
-	Bound  string // the simple name the result is assigned to, "" otherwise
-	Return bool   // the call is returned
-	Args   []ArgFact
-	Kw     []KwFact
-	Box    BoxFact // the argument list
+	Scope string // Path of the enclosing scope, "" at module level
+	Func  string // callee as written: "Flask", "app.config.update", "csrf.init_app"
+	Bound string // the simple name the result is assigned to, "" otherwise
+	Args  []ArgFact
+	Kw    []KwFact
+	Box   *BoxFact // the argument list of a config method call, nil otherwise (see box)
 	Span
 	Stmt   Span // the statement of the scope's body holding the call
+	Return bool // the call is returned
 	Direct bool // the call is that statement (or its right-hand side)
+}
+
+// box returns c.Box, a zero BoxFact when there is none.
+func (c *CallFact) box() BoxFact {
+	if c.Box != nil {
+		return *c.Box
+	}
+	return BoxFact{}
 }
 
 // SetFact is a config write by assignment: X.config["K"] = v, X.secret_key = v.
@@ -123,11 +165,11 @@ type SetFact struct {
 	Scope  string
 	Recv   string // X as written
 	Key    string // "SECRET_KEY" (attribute forms mapped to their key)
-	Attr   bool   // attribute form
 	Val    ValueFact
 	ValAt  Span
 	Span   // the assignment
 	Stmt   Span
+	Attr   bool // attribute form
 	Direct bool
 }
 
@@ -152,14 +194,26 @@ type ValueFact struct {
 
 // LocalBind is "Name = value" in a scope.
 type LocalBind struct {
-	Scope  string
-	Name   string
-	Ref    ValueRef
-	Str    string // string literal value (Ref.Str)
-	Call   int    // index of the CallFact of a call value in the same ModelFacts, -1 otherwise
-	Dict   []DictItem
-	IsDict bool
-	Off    int
+	Scope string
+	Name  string
+	Ref   ValueRef
+	Str   string    // string literal value (Ref.Str)
+	Dict  *DictFact // a dict literal or dict(...) call; nil otherwise
+	Call  int       // index of the CallFact of a call value in the same ModelFacts, -1 otherwise
+	Off   int
+}
+
+// DictFact is a dict bound to a name.
+type DictFact struct {
+	Items []DictItem
+}
+
+// dictItems returns the items of a dict value, nil for other values.
+func (b *LocalBind) dictItems() []DictItem {
+	if b.Dict != nil {
+		return b.Dict.Items
+	}
+	return nil
 }
 
 // DictItem is one entry of a dict literal bound to a name: {"prod": ProdConfig}.
@@ -185,17 +239,41 @@ const (
 
 // ArgFact summarises an argument.
 type ArgFact struct {
-	Kind    ArgKind
-	Name    string // ArgName: the name; ArgCall: the callee; ArgSubscript: the subscripted value
-	Str     string // ArgString
-	Val     ValueFact
-	Strs    []string
-	StrsOK  bool
-	Entries []EntryFact
-	Args    []ArgFact
-	Kw      []KwFact
-	Box     BoxFact // ArgDict: its braces or argument list
+	Kind   ArgKind
+	StrsOK bool
+	Name   string // ArgName: the name; ArgCall: the callee; ArgSubscript: the subscripted value
+	Str    string // ArgString
+	Val    ValueFact
 	Span
+	Box   *BoxFact  // ArgDict: its braces or argument list; nil otherwise (see box)
+	Items *ArgItems // nil when it would be empty (see items)
+}
+
+// ArgItems is what an argument contains, when it is a list, a dict or a
+// call.
+type ArgItems struct {
+	Strs    []string    // ArgList: the items, when all are strings (StrsOK)
+	Entries []EntryFact // ArgDict
+	Args    []ArgFact   // ArgCall: its arguments; ArgSubscript: the key
+	Kw      []KwFact    // ArgCall
+}
+
+var noArgItems ArgItems // read-only
+
+// items returns a.Items, an empty ArgItems (not to be written to) when nil.
+func (a *ArgFact) items() *ArgItems {
+	if a.Items != nil {
+		return a.Items
+	}
+	return &noArgItems
+}
+
+// box returns a.Box, a zero BoxFact when there is none.
+func (a *ArgFact) box() BoxFact {
+	if a.Box != nil {
+		return *a.Box
+	}
+	return BoxFact{}
 }
 
 // KwFact is a keyword argument; Name "**" for a dictionary splat.
@@ -250,7 +328,78 @@ func ExtractModelFacts(stmt syntax.Node) *ModelFacts {
 	w := &factWalker{mf: &ModelFacts{}, base: stmt.Start()}
 	w.stmt = Span{0, stmt.End() - stmt.Start()}
 	stmt.Walk(w.visit)
+	w.mf.compact()
 	return w.mf
+}
+
+// exact returns s in an array of its length (nil when empty): facts are
+// kept for every statement of every open or indexed file, and append
+// leaves up to twice the room needed.
+func exact[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	if len(s) == cap(s) {
+		return s
+	}
+	return append(make([]T, 0, len(s)), s...)
+}
+
+func (mf *ModelFacts) compact() {
+	mf.Scopes = exact(mf.Scopes)
+	for i := range mf.Scopes {
+		s := &mf.Scopes[i]
+		for j := range s.Decos {
+			compactCall(&s.Decos[j].Args, &s.Decos[j].Kw)
+		}
+		for j := range s.Params {
+			if d := s.Params[j].Default; d != nil {
+				compactArg(d)
+			}
+		}
+		s.Returns = exact(s.Returns)
+		s.Validates = exact(s.Validates)
+		if c := s.Cls; c != nil {
+			c.Bases = exact(c.Bases)
+			c.Entries = exact(c.Entries)
+			c.Props = exact(c.Props)
+			c.Methods = exact(c.Methods)
+			c.MethodsAttr = exact(c.MethodsAttr)
+			c.ViewDecos = exact(c.ViewDecos)
+		}
+	}
+	mf.Calls = exact(mf.Calls)
+	for i := range mf.Calls {
+		compactCall(&mf.Calls[i].Args, &mf.Calls[i].Kw)
+	}
+	mf.Binds = exact(mf.Binds)
+	for i := range mf.Binds {
+		if d := mf.Binds[i].Dict; d != nil {
+			d.Items = exact(d.Items)
+		}
+	}
+	mf.Consts = exact(mf.Consts)
+	if r := mf.Rare; r != nil {
+		r.Sets, r.Stars = exact(r.Sets), exact(r.Stars)
+	}
+}
+
+func compactCall(args *[]ArgFact, kw *[]KwFact) {
+	*args, *kw = exact(*args), exact(*kw)
+	for i := range *args {
+		compactArg(&(*args)[i])
+	}
+	for i := range *kw {
+		compactArg(&(*kw)[i].Arg)
+	}
+}
+
+func compactArg(a *ArgFact) {
+	if it := a.Items; it != nil {
+		it.Strs = exact(it.Strs)
+		it.Entries = exact(it.Entries)
+		compactCall(&it.Args, &it.Kw)
+	}
 }
 
 func (w *factWalker) rel(n syntax.Node) Span { return Span{n.Start() - w.base, n.End() - w.base} }
@@ -357,7 +506,7 @@ func (w *factWalker) visit(n syntax.Node) bool {
 					} else {
 						imp.Qualified = mod.Text()
 					}
-					w.mf.Stars = append(w.mf.Stars, imp)
+					w.mf.rare().Stars = append(w.mf.rare().Stars, imp)
 				}
 			}
 		}
@@ -375,38 +524,63 @@ func (w *factWalker) definition(n syntax.Node) {
 	if p := n.Parent(); p.Kind() == "decorated_definition" {
 		outer = p
 	}
-	sf := ScopeFact{Name: name.Text(), Parent: w.scopePath(), Class: isClass, Span: w.rel(outer), NameAt: w.rel(name), LastEntry: -1}
-	sf.Path = sf.Name
+	sf := ScopeFact{Parent: w.scopePath(), Class: isClass, Span: w.rel(outer), NameAt: w.rel(name)}
 	if sf.Parent != "" {
-		sf.Path = sf.Parent + "." + sf.Name
+		// One string for both: Name is the tail of Path.
+		sf.Path = sf.Parent + "." + string(name.Bytes())
+		sf.Name = sf.Path[len(sf.Parent)+1:]
+	} else {
+		sf.Name = name.Text()
+		sf.Path = sf.Name
 	}
 	if outer.Kind() == "decorated_definition" {
-		for _, d := range outer.Children() {
+		ds := outer.Children()
+		k := 0
+		for _, d := range ds {
 			if d.Kind() == "decorator" {
-				sf.Decos = append(sf.Decos, w.decorator(d))
+				k++
+			}
+		}
+		if k > 0 {
+			sf.Decos = make([]DecoratorFact, 0, k)
+			for _, d := range ds {
+				if d.Kind() == "decorator" {
+					sf.Decos = append(sf.Decos, w.decorator(d))
+				}
 			}
 		}
 	}
-	body := n.Field("body")
-	for _, s := range body.NamedChildren() {
+	stmts := n.Field("body").NamedChildren()
+	k := 0
+	for _, s := range stmts {
 		if s.Kind() != "comment" {
-			sf.Body = append(sf.Body, w.rel(s))
+			k++
+		}
+	}
+	if k > 0 {
+		sf.Body = make([]Span, 0, k)
+		for _, s := range stmts {
+			if s.Kind() != "comment" {
+				sf.Body = append(sf.Body, w.rel(s))
+			}
 		}
 	}
 	if isClass {
+		sf.Cls = &ClassScope{LastEntry: -1}
 		for _, b := range n.Field("superclasses").NamedChildren() {
 			if d := DottedName(b); d != "" {
-				sf.Bases = append(sf.Bases, d)
+				sf.Cls.Bases = append(sf.Cls.Bases, d)
 			}
 		}
 	} else {
 		sf.Params = w.params(n.Field("parameters"))
 		if parent := w.scope(); parent != nil && parent.Class {
-			parent.Methods = append(parent.Methods, sf.Name)
+			pc := parent.Cls
+			pc.Methods = append(pc.Methods, sf.Name)
 			if isUpperName(sf.Name) {
 				for _, d := range sf.Decos {
 					if d.Name == "property" || strings.HasSuffix(d.Name, "cached_property") {
-						parent.Props = append(parent.Props, sf.Name)
+						pc.Props = append(pc.Props, sf.Name)
 					}
 				}
 			}
@@ -434,17 +608,25 @@ func (w *factWalker) decorator(d syntax.Node) DecoratorFact {
 
 func (w *factWalker) params(ps syntax.Node) []ParamFact {
 	var out []ParamFact
-	for _, p := range ps.NamedChildren() {
+	cs := ps.NamedChildren()
+	for _, p := range cs {
+		if out == nil {
+			out = make([]ParamFact, 0, len(cs))
+		}
 		switch p.Kind() {
 		case "identifier":
 			out = append(out, ParamFact{Name: p.Text()})
 		case "default_parameter", "typed_default_parameter":
-			out = append(out, ParamFact{Name: p.Field("name").Text(), Default: w.arg(p.Field("value"), 1)})
+			d := w.arg(p.Field("value"), 1)
+			out = append(out, ParamFact{Name: p.Field("name").Text(), Default: &d})
 		case "typed_parameter":
 			if id := p.NamedChild(0); id.Kind() == "identifier" {
 				out = append(out, ParamFact{Name: id.Text()})
 			}
 		}
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }
@@ -497,9 +679,10 @@ func (w *factWalker) call(n syntax.Node) {
 		return
 	}
 	cf := CallFact{Scope: w.scopePath(), Func: fn, Bound: bound, Return: ret, Span: w.rel(n)}
-	cf.Args, cf.Kw, cf.Box = w.arguments(n.Field("arguments"), 0)
-	if !configMethods[last] {
-		cf.Box = BoxFact{} // only config writes are merged into
+	var box BoxFact
+	cf.Args, cf.Kw, box = w.arguments(n.Field("arguments"), 0)
+	if configMethods[last] { // only config writes are merged into
+		cf.Box = &box
 	}
 	cf.Stmt, cf.Direct = w.place(n)
 	w.mf.Calls = append(w.mf.Calls, cf)
@@ -552,6 +735,7 @@ func (w *factWalker) arg(e syntax.Node, depth int) ArgFact {
 		a.Kind = ArgNone
 		return a
 	}
+	var it ArgItems
 	switch e.Kind() {
 	case "identifier", "attribute":
 		if d := DottedName(e); d != "" {
@@ -561,6 +745,9 @@ func (w *factWalker) arg(e syntax.Node, depth int) ArgFact {
 		if s, ok := StringValue(e); ok {
 			a.Kind, a.Str = ArgString, s
 			a.Val = valueFact(e)
+			if a.Val.Str == s {
+				a.Val.Str = s // one copy of the bytes
+			}
 		}
 	case "true", "false", "none", "integer", "float":
 		a.Kind, a.Val = ArgLiteral, valueFact(e)
@@ -573,12 +760,13 @@ func (w *factWalker) arg(e syntax.Node, depth int) ArgFact {
 		return inner
 	case "dictionary":
 		a.Kind = ArgDict
-		a.Box = w.box(e)
+		box := w.box(e)
+		a.Box = &box
 		for _, p := range e.NamedChildren() {
 			if p.Kind() == "pair" {
 				if k, ok := StringValue(p.Field("key")); ok {
 					v := p.Field("value")
-					a.Entries = append(a.Entries, EntryFact{Key: k, Val: valueFact(v), Span: w.rel(p), ValAt: w.rel(v)})
+					it.Entries = append(it.Entries, EntryFact{Key: k, Val: valueFact(v), Span: w.rel(p), ValAt: w.rel(v)})
 				}
 			} else if p.Kind() == "dictionary_splat" {
 				a.Box.Splat = true
@@ -588,7 +776,7 @@ func (w *factWalker) arg(e syntax.Node, depth int) ArgFact {
 		a.Kind, a.StrsOK = ArgList, true
 		for _, c := range e.NamedChildren() {
 			if s, ok := StringValue(c); ok {
-				a.Strs = append(a.Strs, s)
+				it.Strs = append(it.Strs, s)
 			} else if c.Kind() != "comment" {
 				a.StrsOK = false
 			}
@@ -596,23 +784,27 @@ func (w *factWalker) arg(e syntax.Node, depth int) ArgFact {
 	case "subscript":
 		a.Kind, a.Name = ArgSubscript, DottedName(e.Field("value"))
 		if depth < 3 {
-			a.Args = []ArgFact{w.arg(e.Field("subscript"), depth+1)}
+			it.Args = []ArgFact{w.arg(e.Field("subscript"), depth+1)}
 		}
 	case "call":
 		a.Kind, a.Name = ArgCall, DottedName(e.Field("function"))
 		args := e.Field("arguments")
 		if a.Name == "dict" {
 			a.Kind = ArgDict
-			a.Box = w.box(args)
+			box := w.box(args)
+			a.Box = &box
 			for _, c := range args.NamedChildren() {
 				if c.Kind() == "keyword_argument" {
 					v := c.Field("value")
-					a.Entries = append(a.Entries, EntryFact{Key: c.Field("name").Text(), Val: valueFact(v), Span: w.rel(c), ValAt: w.rel(v)})
+					it.Entries = append(it.Entries, EntryFact{Key: c.Field("name").Text(), Val: valueFact(v), Span: w.rel(c), ValAt: w.rel(v)})
 				}
 			}
 		} else if depth < 3 && args.Kind() == "argument_list" {
-			a.Args, a.Kw, _ = w.arguments(args, depth)
+			it.Args, it.Kw, _ = w.arguments(args, depth)
 		}
+	}
+	if it.Strs != nil || it.Entries != nil || it.Args != nil || it.Kw != nil {
+		a.Items = &ArgItems{Strs: it.Strs, Entries: it.Entries, Args: it.Args, Kw: it.Kw}
 	}
 	return a
 }
@@ -651,22 +843,26 @@ func (w *factWalker) assignment(n syntax.Node) {
 		name := left.Text()
 		w.bind(n, name, right)
 		if sc != nil && sc.Class && w.inBody(n) {
+			c := sc.Cls
 			switch {
 			case isUpperName(name):
-				sc.Entries = append(sc.Entries, EntryFact{Key: name, Val: valueFact(right), Span: w.rel(n), ValAt: w.rel(right)})
-				sc.LastEntry = w.rel(n.Parent()).End
+				c.Entries = append(c.Entries, EntryFact{Key: name, Val: valueFact(right), Span: w.rel(n), ValAt: w.rel(right)})
+				c.LastEntry = w.rel(n.Parent()).End
 			case name == "methods":
-				sc.HasMethods = true
+				c.HasMethods = true
 				if a := w.arg(right, 1); a.Kind == ArgList && a.StrsOK {
-					sc.MethodsAttr = a.Strs
+					c.MethodsAttr = a.items().Strs
 				}
 			case name == "decorators":
-				w.viewDecorators(sc, right)
+				w.viewDecorators(c, right)
 			case name == "csrf" && sc.Name == "Meta":
 				if t, known := LiteralTruth(right); known && !t {
 					for i := len(w.stack) - 2; i >= 0; i-- {
 						if p := &w.mf.Scopes[w.stack[i].idx]; p.Path == sc.Parent {
-							p.MetaCSRFOff = true
+							if p.Cls == nil { // a function: never read
+								p.Cls = &ClassScope{LastEntry: -1}
+							}
+							p.Cls.MetaCSRFOff = true
 						}
 					}
 				}
@@ -694,7 +890,7 @@ func (w *factWalker) assignment(n syntax.Node) {
 		if recv == "self" && isUpperName(attr) && sc != nil && !sc.Class {
 			for i := len(w.stack) - 2; i >= 0; i-- {
 				if p := &w.mf.Scopes[w.stack[i].idx]; p.Path == sc.Parent && p.Class {
-					p.Entries = append(p.Entries, EntryFact{Key: attr, Val: valueFact(right), Span: w.rel(n), ValAt: w.rel(right)})
+					p.Cls.Entries = append(p.Cls.Entries, EntryFact{Key: attr, Val: valueFact(right), Span: w.rel(n), ValAt: w.rel(right)})
 				}
 			}
 		}
@@ -702,7 +898,7 @@ func (w *factWalker) assignment(n syntax.Node) {
 }
 
 // viewDecorators reads a View class's "decorators = [...]" attribute.
-func (w *factWalker) viewDecorators(sc *ScopeFact, right syntax.Node) {
+func (w *factWalker) viewDecorators(sc *ClassScope, right syntax.Node) {
 	sc.HasViewDecos, sc.ViewDecos, sc.ViewDecosKind = true, nil, ""
 	if k := right.Kind(); k != "list" && k != "tuple" {
 		return
@@ -737,7 +933,7 @@ func (w *factWalker) set(n syntax.Node, recv, key string, attr bool, value synta
 	if es := n.Parent(); es.Kind() == "expression_statement" {
 		sf.Direct = w.rel(es) == sf.Stmt
 	}
-	w.mf.Sets = append(w.mf.Sets, sf)
+	w.mf.rare().Sets = append(w.mf.rare().Sets, sf)
 }
 
 func (w *factWalker) bind(n syntax.Node, name string, right syntax.Node) {
@@ -748,19 +944,19 @@ func (w *factWalker) bind(n syntax.Node, name string, right syntax.Node) {
 			b.Str, b.Ref.Str = s, true
 		}
 	case "dictionary":
-		b.IsDict = true
+		b.Dict = &DictFact{}
 		for _, p := range right.NamedChildren() {
 			if p.Kind() == "pair" {
 				k, _ := StringValue(p.Field("key"))
-				b.Dict = append(b.Dict, DictItem{Key: k, Value: DottedName(p.Field("value"))})
+				b.Dict.Items = append(b.Dict.Items, DictItem{Key: k, Value: DottedName(p.Field("value"))})
 			}
 		}
 	case "call":
 		if DottedName(right.Field("function")) == "dict" {
-			b.IsDict = true
+			b.Dict = &DictFact{}
 			for _, c := range right.Field("arguments").NamedChildren() {
 				if c.Kind() == "keyword_argument" {
-					b.Dict = append(b.Dict, DictItem{Key: c.Field("name").Text(), Value: DottedName(c.Field("value"))})
+					b.Dict.Items = append(b.Dict.Items, DictItem{Key: c.Field("name").Text(), Value: DottedName(c.Field("value"))})
 				}
 			}
 		}

@@ -123,8 +123,8 @@ func classInsertion(cls scopeRef, lines []string) (TextEdit, bool) {
 	for i := range lines {
 		lines[i] = indent + lines[i]
 	}
-	if s.LastEntry >= 0 {
-		return insertLinesAfter(t, cls.base+s.LastEntry, lines), true
+	if s.cls().LastEntry >= 0 {
+		return insertLinesAfter(t, cls.base+s.cls().LastEntry, lines), true
 	}
 	if c := t.Bytes[first]; c == '"' || c == '\'' || c == 'r' && first+1 < len(t.Bytes) && (t.Bytes[first+1] == '"' || t.Bytes[first+1] == '\'') {
 		return insertLinesAfter(t, cls.base+s.Body[0].End, lines), true
@@ -163,13 +163,13 @@ func (m *Model) configPlacement(a *App, sc Scenario, key, value string) (f *File
 		if len(c.Args) == 1 && len(c.Kw) == 0 {
 			arg := c.Args[0]
 			item := key + "=" + value
-			if arg.Box.Open >= 0 && t.Bytes[base+arg.Box.Open] == '{' {
+			if arg.box().Open >= 0 && t.Bytes[base+arg.box().Open] == '{' {
 				item = `"` + key + `": ` + value
 			}
-			return f, anchor, subject, insertItems(t, base, arg.Box, []string{item})
+			return f, anchor, subject, insertItems(t, base, arg.box(), []string{item})
 		}
 		if len(c.Args) == 0 {
-			return f, anchor, subject, insertItems(t, base, c.Box, []string{key + "=" + value})
+			return f, anchor, subject, insertItems(t, base, c.box(), []string{key + "=" + value})
 		}
 	}
 	if file, after, indent, ok := m.appInsertion(a); ok {

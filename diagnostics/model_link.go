@@ -105,7 +105,7 @@ func (r *resolver) build() {
 	}
 	// Apps created in functions: factories when the function returns them.
 	for _, a := range append([]*App(nil), m.Apps...) {
-		if s, ok := a.site.fi.scopes[a.Scope]; ok && !s.s.Class {
+		if s, ok := a.site.fi.scope(a.Scope); ok && !s.s.Class {
 			r.factoryApps(s)
 		}
 	}
@@ -258,11 +258,11 @@ func (r *resolver) build() {
 // an extension, before resolving them: not in a class body (form fields),
 // not of a name imported from a library other than Flask's family.
 func (r *resolver) mayConstruct(fi *fileIndex, c callRef) bool {
-	if sc, ok := fi.scopes[c.c.Scope]; ok && sc.s.Class {
+	if sc, ok := fi.scope(c.c.Scope); ok && sc.s.Class {
 		return false
 	}
 	first, _, _ := strings.Cut(c.c.Func, ".")
-	bs := fi.names[first]
+	bs := fi.namesOf(first)
 	if len(bs) != 1 || bs[0].kind != bindImport {
 		return true
 	}
@@ -418,7 +418,7 @@ func (r *resolver) urlRuleView(c callRef) *View {
 		if ma.Kind != ArgList || !ma.StrsOK {
 			return nil
 		}
-		methods, explicit = upperAll(ma.Strs), true
+		methods, explicit = upperAll(ma.items().Strs), true
 	}
 	switch fv.kind {
 	case vFunc:
@@ -451,19 +451,19 @@ func (r *resolver) classViewMethods(cls scopeRef) (methods []string, funcs []sco
 	var dispatch *scopeRef
 	attrSet, attrKnown := false, false
 	for _, c := range r.mro(cls) {
-		if c.s.HasMethods && !attrSet {
+		if c.s.cls().HasMethods && !attrSet {
 			attrSet = true
-			if c.s.MethodsAttr != nil {
+			if c.s.cls().MethodsAttr != nil {
 				attrKnown = true
-				methods = upperAll(c.s.MethodsAttr)
+				methods = upperAll(c.s.cls().MethodsAttr)
 			}
 		}
-		for _, name := range c.s.Methods {
+		for _, name := range c.s.cls().Methods {
 			if seen[name] {
 				continue
 			}
 			seen[name] = true
-			fn := c.fi.scopes[c.s.Path+"."+name]
+			fn, _ := c.fi.scope(c.s.Path + "." + name)
 			if !fn.valid() {
 				continue
 			}
@@ -504,7 +504,7 @@ func (r *resolver) mro(cls scopeRef) []scopeRef {
 		}
 		seen[c.key()] = true
 		out = append(out, c)
-		for _, b := range c.s.Bases {
+		for _, b := range c.s.cls().Bases {
 			bv := r.lookup(c.fi, c.s.Parent, b, c.base+c.s.Off)
 			if bv.cls.valid() && (bv.kind == vClass || bv.kind == vFlaskClass || bv.kind == vBlueprintClass || bv.kind == vExtClass) {
 				walk(bv.cls, depth+1)
@@ -519,7 +519,7 @@ func (r *resolver) mro(cls scopeRef) []scopeRef {
 // object): its attributes may come from there.
 func (r *resolver) openBases(cls scopeRef) bool {
 	for _, c := range r.mro(cls) {
-		for _, b := range c.s.Bases {
+		for _, b := range c.s.cls().Bases {
 			if b == "object" {
 				continue
 			}

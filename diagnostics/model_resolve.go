@@ -158,7 +158,7 @@ func newResolver(m *Model, p *Project, read ReadFileFunc) *resolver {
 			r.modules[fi.module] = fi
 		}
 		for _, c := range fi.returnCalls {
-			if s, ok := fi.scopes[c.c.Scope]; ok {
+			if s, ok := fi.scope(c.c.Scope); ok {
 				r.returns[s.key()] = append(r.returns[s.key()], c)
 			}
 		}
@@ -222,7 +222,7 @@ func (r *resolver) name(fi *fileIndex, scope, name string, pos int) value {
 		r.foreign = true
 	}
 	for s := scope; s != ""; {
-		sc, ok := fi.scopes[s]
+		sc, ok := fi.scope(s)
 		if !ok {
 			break
 		}
@@ -233,20 +233,20 @@ func (r *resolver) name(fi *fileIndex, scope, name string, pos int) value {
 					continue
 				}
 				if i == 0 && (name == "self" || name == "cls") {
-					if cls, ok := fi.scopes[sc.s.Parent]; ok && cls.s.Class {
+					if cls, ok := fi.scope(sc.s.Parent); ok && cls.s.Class {
 						return value{kind: vSelf, cls: cls}
 					}
 				}
 				return value{kind: vParam, q: name, param: prm, cls: sc}
 			}
-			if bs := fi.binds[scopeName{s, name}]; len(bs) > 0 {
+			if bs := fi.bindsOf(s, name); len(bs) > 0 {
 				return r.bindValue(pickBind(bs, pos))
 			}
-			if d, ok := fi.scopes[s+"."+name]; ok {
+			if d, ok := fi.scope(s + "." + name); ok {
 				return r.defValue(d)
 			}
 		} else if s == scope {
-			if bs := fi.binds[scopeName{s, name}]; len(bs) > 0 {
+			if bs := fi.bindsOf(s, name); len(bs) > 0 {
 				return r.bindValue(pickBind(bs, pos))
 			}
 		}
@@ -265,7 +265,7 @@ func (r *resolver) global(fi *fileIndex, name string, pos int) (value, bool) {
 	if fi != r.origin {
 		r.foreign = true
 	}
-	bs := fi.names[name]
+	bs := fi.namesOf(name)
 	if len(bs) == 0 {
 		for _, q := range fi.stars {
 			if mod := r.module(q); mod != nil && mod != fi {
@@ -284,7 +284,7 @@ func (r *resolver) global(fi *fileIndex, name string, pos int) (value, bool) {
 				break
 			}
 		}
-		return r.binding(b), true
+		return r.binding(fi, b), true
 	}
 	b := bs[len(bs)-1]
 	key := scopeName{fi.path, name}
@@ -298,7 +298,7 @@ func (r *resolver) global(fi *fileIndex, name string, pos int) (value, bool) {
 	r.nameBusy[key] = true
 	save := r.foreign
 	r.foreign = false
-	v := r.binding(b)
+	v := r.binding(fi, b)
 	v.dep = r.foreign
 	r.foreign = save || v.dep
 	delete(r.nameBusy, key)
@@ -306,14 +306,14 @@ func (r *resolver) global(fi *fileIndex, name string, pos int) (value, bool) {
 	return v, true
 }
 
-func (r *resolver) binding(b modBinding) value {
+func (r *resolver) binding(fi *fileIndex, b modBinding) value {
 	switch b.kind {
 	case bindImport:
 		return r.qualified(b.q)
 	case bindDef:
-		return r.defValue(b.def)
+		return r.defValue(b.def(fi))
 	}
-	return r.bindValue(b.bind)
+	return r.bindValue(b.bind(fi))
 }
 
 func (r *resolver) defValue(d scopeRef) value {
@@ -331,12 +331,12 @@ func (r *resolver) bindValue(b bindRef) value {
 	r.bindBusy[k] = true
 	defer delete(r.bindBusy, k)
 	switch {
-	case b.b.IsDict:
+	case b.b.Dict != nil:
 		return value{kind: vDict, dict: &b}
 	case b.b.Ref.Str:
 		return value{kind: vString, str: b.b.Str}
-	case b.b.Call >= 0 && b.b.Call < len(b.calls):
-		return r.callValue(callRef{b.fi, &b.calls[b.b.Call], b.base})
+	case b.call() != nil:
+		return r.callValue(callRef{b.fi, b.call(), b.base})
 	case b.b.Ref.Target != "" && !b.b.Ref.Call:
 		return r.lookup(b.fi, b.b.Scope, b.b.Ref.Target, b.base+b.b.Off)
 	}
@@ -442,7 +442,7 @@ func (r *resolver) classValue(d scopeRef) value {
 	r.foreign = false
 	defer func() { r.foreign = save || r.clsMemo[k].dep }()
 	v := value{kind: vClass, cls: d}
-	for _, b := range d.s.Bases {
+	for _, b := range d.s.cls().Bases {
 		bv := r.lookup(d.fi, d.s.Parent, b, d.base+d.s.Off)
 		switch bv.kind {
 		case vFlaskClass, vBlueprintClass:
@@ -476,7 +476,7 @@ func (r *resolver) attr(v value, name string) value {
 			if name == "as_view" {
 				return value{kind: vAsView, cls: v.cls}
 			}
-			if d, ok := v.cls.fi.scopes[v.cls.s.Path+"."+name]; ok {
+			if d, ok := v.cls.fi.scope(v.cls.s.Path + "." + name); ok {
 				return r.defValue(d)
 			}
 		}

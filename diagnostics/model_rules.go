@@ -181,12 +181,11 @@ func (m *Model) validatesCSRF(fn scopeRef, val ValidateFact) bool {
 		if cv := r.lookup(fn.fi, fn.s.Path, val.Recv, pos); cv.cls.valid() {
 			kind = r.formKind(cv.cls)
 		}
-	} else if bs := fn.fi.binds[scopeName{fn.s.Path, val.Recv}]; len(bs) > 0 {
+	} else if bs := fn.fi.bindsOf(fn.s.Path, val.Recv); len(bs) > 0 {
 		b := bs[len(bs)-1]
-		if b.b.Call >= 0 && b.b.Call < len(b.calls) {
-			c := b.calls[b.b.Call]
+		if c := b.call(); c != nil {
 			if meta, ok := kwArg(c.Kw, "meta"); ok {
-				for _, e := range meta.Entries {
+				for _, e := range meta.items().Entries {
 					if e.Key == "csrf" && e.Val.Known && !e.Val.Truthy {
 						return false
 					}
@@ -211,10 +210,10 @@ func (m *Model) validatesCSRF(fn scopeRef, val ValidateFact) bool {
 func (r *resolver) formKind(cls scopeRef) formKind {
 	kind := formUnknown
 	for _, c := range r.mro(cls) {
-		if c.s.MetaCSRFOff {
+		if c.s.cls().MetaCSRFOff {
 			return formNoCSRF
 		}
-		for _, b := range c.s.Bases {
+		for _, b := range c.s.cls().Bases {
 			bv := r.lookup(c.fi, c.s.Parent, b, c.base+c.s.Off)
 			if bv.kind != vExternal {
 				continue

@@ -13,8 +13,8 @@ import (
 
 // ValueRef describes an expression well enough to resolve it later.
 type ValueRef struct {
-	Call   bool   // the expression calls Target
 	Target string // dotted name as written ("flask.Flask", "create_app"); "" when not a name
+	Call   bool   // the expression calls Target
 	Str    bool   // a plain string literal (no interpolation): a constant
 }
 
@@ -26,7 +26,8 @@ type StatementFacts struct {
 	Classes []ClassFact
 	// Rule holds file-wide facts some statement rules need (rate limiting,
 	// upload config), gathered from the whole statement; see filefacts.go.
-	Rule RuleFacts
+	// Nil when the statement has none (most do not).
+	Rule *RuleFacts
 	// Model is what the statement contributes to the project model
 	// (model_facts.go); set by Engine.Symbols.
 	Model *ModelFacts
@@ -64,7 +65,17 @@ type ClassFact struct {
 func ExtractFacts(stmt syntax.Node) *StatementFacts {
 	f := &StatementFacts{}
 	f.statement(stmt)
-	f.Rule = extractRuleFacts(stmt)
+	if rf := extractRuleFacts(stmt); !rf.empty() {
+		rf.Limiters, rf.LimitedTargets = exact(rf.Limiters), exact(rf.LimitedTargets)
+		f.Rule = &rf
+	}
+	f.Imports, f.Binds, f.Funcs, f.Classes = exact(f.Imports), exact(f.Binds), exact(f.Funcs), exact(f.Classes)
+	for i := range f.Funcs {
+		f.Funcs[i].Returns = exact(f.Funcs[i].Returns)
+	}
+	for i := range f.Classes {
+		f.Classes[i].Bases = exact(f.Classes[i].Bases)
+	}
 	return f
 }
 

@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"fmt"
+	"reflect"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -125,7 +126,7 @@ func (e *Engine) Symbols(f *File, stmts []syntax.Node, c *Cache) *ModuleSymbols 
 	if c == nil {
 		c = NewCache()
 	}
-	c.nextFacts = make(map[string]*StatementFacts, len(stmts))
+	c.nextFacts = reuseMap(c.nextFacts, len(stmts))
 	facts := make([]*StatementFacts, 0, len(stmts))
 	starts := make([]int, 0, len(stmts))
 	for _, s := range stmts {
@@ -138,12 +139,13 @@ func (e *Engine) Symbols(f *File, stmts []syntax.Node, c *Cache) *ModuleSymbols 
 		facts = append(facts, sf)
 		starts = append(starts, s.Start())
 	}
-	c.facts, c.nextFacts = c.nextFacts, nil
+	// The previous generation's map is cleared and refilled next time.
+	c.facts, c.nextFacts = c.nextFacts, c.facts
 	var ms *ModuleSymbols
 	if prev := c.sym; prev != nil && prev.Module == f.Module && c.symPackage == f.IsPackage &&
-		SameFacts(prev, &ModuleSymbols{Module: f.Module, Facts: facts}) {
-		// Only positions changed (typing inside a string or a call): the
-		// merged imports and rule facts are the same.
+		sameImportsAndRules(prev.Facts, facts) {
+		// The statements import the same and have the same rule facts
+		// (typing inside a string or a call): so are the merged ones.
 		cp := *prev
 		ms = &cp
 		ms.Facts = facts
@@ -153,6 +155,30 @@ func (e *Engine) Symbols(f *File, stmts []syntax.Node, c *Cache) *ModuleSymbols 
 	ms.Starts = starts
 	c.sym, c.symText, c.symPackage = ms, f.Text, f.IsPackage
 	return ms
+}
+
+// reuseMap empties m for reuse (keeping its buckets), or makes one.
+func reuseMap[K comparable, V any](m map[K]V, size int) map[K]V {
+	if m == nil {
+		return make(map[K]V, size)
+	}
+	clear(m)
+	return m
+}
+
+// sameImportsAndRules reports that two versions of a module's statement
+// facts have the same imports and rule facts, statement by statement:
+// what NewModuleSymbols merges.
+func sameImportsAndRules(a, b []*StatementFacts) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i, x := range a {
+		if y := b[i]; x != y && (!reflect.DeepEqual(x.Imports, y.Imports) || !reflect.DeepEqual(x.Rule, y.Rule)) {
+			return false
+		}
+	}
+	return true
 }
 
 func (e *Engine) safeFacts(f *File, s syntax.Node) (sf *StatementFacts) {
@@ -220,7 +246,7 @@ func (e *Engine) analyzePython(f *File, res Resolver, c *Cache) []Finding {
 			rules = append(rules, r)
 		}
 	}
-	c.nextResults = make(map[resultKey][]Finding, len(stmts))
+	c.nextResults = reuseMap(c.nextResults, len(stmts))
 	var out []Finding
 	for _, s := range stmts {
 		key := resultKey{s.Key(), ctx.Fingerprint()}
@@ -233,7 +259,7 @@ func (e *Engine) analyzePython(f *File, res Resolver, c *Cache) []Finding {
 			out = append(out, shift(fd, s.Start()))
 		}
 	}
-	c.results, c.nextResults = c.nextResults, nil
+	c.results, c.nextResults = c.nextResults, c.results
 	return out
 }
 

@@ -18,18 +18,24 @@ type Node struct {
 	i int32
 }
 
-// subtree is one flattened subtree; pending holds the tree-sitter node
-// until the copy is made.
+// subtree is one subtree as placed in a text: its nodes (shared by every
+// text the subtree is moved to, see Tree.reparseStatement) plus where it is.
 type subtree struct {
+	*subtreeNodes
+	src   []byte
+	shift int32 // added to every stored offset
+}
+
+// subtreeNodes is one flattened subtree; pending holds the tree-sitter node
+// until the copy is made.
+type subtreeNodes struct {
 	nodes      []flatNode
-	src        []byte
 	pending    ts.Node
 	start, end uint32 // of the root, known before flattening
 	kind       uint16
 	flat       bool
-	shift      int32  // added to every stored offset (see Tree.reparseStatement)
 	hasError   bool   // the root has a syntax error at or below it (TopLevel roots)
-	key        string // the root's text, memoised by Key (shared by moved copies)
+	key        string // the root's text, memoised by Key
 }
 
 // Key is the node's text as a string, for cache keys. For a top-level
@@ -48,13 +54,10 @@ func (n Node) Key() string {
 	return n.t.key
 }
 
-// moved is the same subtree in a new text, its offsets moved by delta.
-// A flattened copy is shared; an unflattened one flattens on its own.
+// moved is the same subtree in a new text, its offsets moved by delta. The
+// nodes are shared (and flattened once for all the texts).
 func (s *subtree) moved(src []byte, delta int) subtree {
-	c := *s
-	c.src = src
-	c.shift += int32(delta)
-	return c
+	return subtree{subtreeNodes: s.subtreeNodes, src: src, shift: s.shift + int32(delta)}
 }
 
 func (s *subtree) ensure() {
@@ -68,7 +71,7 @@ func (s *subtree) ensure() {
 }
 
 func newSubtree(n *ts.Node, src []byte) *subtree {
-	return &subtree{pending: *n, src: src, start: uint32(n.StartByte()), end: uint32(n.EndByte()), kind: n.KindId()}
+	return &subtree{subtreeNodes: &subtreeNodes{pending: *n, start: uint32(n.StartByte()), end: uint32(n.EndByte()), kind: n.KindId()}, src: src}
 }
 
 func (n Node) node() *flatNode {

@@ -342,8 +342,8 @@ func (t *Tree) reparseStatement(e Edit, text *source.Text, input ts.InputEdit) *
 	}
 	for i := range kids {
 		flat := flatten(&kids[i].node)
-		newTop = append(newTop, Node{t: &subtree{nodes: flat, flat: true, src: text.Bytes,
-			start: kids[i].start, end: kids[i].end, kind: kids[i].kind, shift: int32(r0)}})
+		newTop = append(newTop, Node{t: &subtree{subtreeNodes: &subtreeNodes{nodes: flat, flat: true,
+			start: kids[i].start, end: kids[i].end, kind: kids[i].kind}, src: text.Bytes, shift: int32(r0)}})
 	}
 	for j := b + 1; j < len(top); j++ {
 		subs[k] = top[j].t.moved(text.Bytes, delta)
@@ -454,9 +454,12 @@ func (t *Tree) TopLevel() []Node {
 	}
 	kids := children(t.base.t.RootNode())
 	out := make([]Node, len(kids))
+	shared, subs := make([]subtreeNodes, len(kids)), make([]subtree, len(kids)) // two allocations, not 2n
 	for i := range kids {
 		k := kids[i]
-		out[i] = Node{t: &subtree{pending: k.node, src: t.text.Bytes, start: k.start, end: k.end, kind: k.kind, hasError: k.hasError}}
+		shared[i] = subtreeNodes{pending: k.node, start: k.start, end: k.end, kind: k.kind, hasError: k.hasError}
+		subs[i] = subtree{subtreeNodes: &shared[i], src: t.text.Bytes}
+		out[i] = Node{t: &subs[i]}
 	}
 	t.top = out // a tree never changes: compute once, share the lazy copies
 	return append([]Node(nil), out...)

@@ -67,11 +67,11 @@ func NewEngine(settings Settings, log *zap.Logger) *Engine {
 // Cache keeps per-statement work between analyses of one file's versions.
 // It belongs to one file and one goroutine at a time.
 type Cache struct {
-	facts   map[string]*StatementFacts
+	facts   map[syntax.Key]*StatementFacts
 	results map[resultKey][]Finding // offsets relative to the statement start
 	// next generation: entries used by the current analysis, so that the
 	// cache holds only what the latest version needs.
-	nextFacts   map[string]*StatementFacts
+	nextFacts   map[syntax.Key]*StatementFacts
 	nextResults map[resultKey][]Finding
 
 	// The symbols of the last Symbols call and the text they are for, so
@@ -81,6 +81,14 @@ type Cache struct {
 	symText    *source.Text
 	symPackage bool
 	ctx        *Context
+}
+
+// Trim lets go of the spare maps kept for the next analysis (for a
+// document not being edited).
+func (c *Cache) Trim() {
+	if c != nil {
+		c.nextFacts, c.nextResults = nil, nil
+	}
 }
 
 // Symbols are the symbols of the last Symbols call through c, nil before
@@ -102,13 +110,13 @@ func (c *Cache) Context() *Context {
 }
 
 type resultKey struct {
-	text string
+	text syntax.Key
 	ctx  uint64
 }
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{facts: map[string]*StatementFacts{}, results: map[resultKey][]Finding{}}
+	return &Cache{facts: map[syntax.Key]*StatementFacts{}, results: map[resultKey][]Finding{}}
 }
 
 // Statements lists a module's top-level statements (comments excluded).

@@ -123,6 +123,7 @@ func (d *document) dropTree() {
 	if d.file != nil {
 		d.file.Tree = nil
 	}
+	d.cache.Trim()
 }
 
 func (d *document) refreshFile() {

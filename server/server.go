@@ -73,6 +73,9 @@ type Options struct {
 // Serve runs an LSP session over r/w until the client exits or the input
 // ends, and returns the process exit code: 0 after shutdown then exit, 1
 // otherwise.
+// serverCreated, when set (by tests), is told of every server Serve makes.
+var serverCreated func(*Server)
+
 func Serve(ctx context.Context, r io.Reader, w io.Writer, opts Options) int {
 	log := opts.Log
 	if log == nil {
@@ -88,6 +91,9 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, opts Options) int {
 		project:   diagnostics.NewProject(),
 		settings:  diagnostics.DefaultSettings(),
 		keptTrees: keptTrees,
+	}
+	if serverCreated != nil {
+		serverCreated(s)
 	}
 	s.engine = diagnostics.NewEngine(s.settings, log)
 	// Config files the model reads (from_pyfile, from_file) come from open

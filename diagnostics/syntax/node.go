@@ -1,6 +1,8 @@
 package syntax
 
 import (
+	"hash/maphash"
+
 	ts "github.com/tree-sitter/go-tree-sitter"
 )
 
@@ -34,24 +36,40 @@ type subtreeNodes struct {
 	start, end uint32 // of the root, known before flattening
 	kind       uint16
 	flat       bool
-	hasError   bool   // the root has a syntax error at or below it (TopLevel roots)
-	key        string // the root's text, memoised by Key
+	hasError   bool // the root has a syntax error at or below it (TopLevel roots)
+	keyed      bool
+	key        Key // the root text's identity, memoised by Key
 }
 
-// Key is the node's text as a string, for cache keys. For a top-level
-// statement it is computed once and kept when the statement moves, so an
-// analysis of an edited file copies only the statements that changed.
-func (n Node) Key() string {
+// Key identifies the node's text, for cache keys: two 64-bit hashes with
+// independent seeds and the length (a collision, 2^-128 per pair, is not a
+// practical concern; keeping the text itself would double the memory of
+// every open document). For a top-level statement it is computed once and
+// kept when the statement moves, so an analysis of an edited file hashes
+// only the statements that changed.
+func (n Node) Key() Key {
 	if n.t == nil {
-		return ""
+		return Key{}
 	}
 	if n.i != 0 {
-		return n.Text()
+		return keyOf(n.Bytes())
 	}
-	if n.t.key == "" && n.End() > n.Start() {
-		n.t.key = n.Text()
+	if !n.t.keyed {
+		n.t.key, n.t.keyed = keyOf(n.Bytes()), true
 	}
 	return n.t.key
+}
+
+// Key is a node text's identity; see Node.Key.
+type Key struct {
+	a, b uint64
+	n    int
+}
+
+var keySeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+
+func keyOf(b []byte) Key {
+	return Key{maphash.Bytes(keySeeds[0], b), maphash.Bytes(keySeeds[1], b), len(b)}
 }
 
 // moved is the same subtree in a new text, its offsets moved by delta. The

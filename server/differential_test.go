@@ -1,0 +1,139 @@
+package server
+
+import (
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/flaskguard/flaskguard/diagnostics"
+	"github.com/flaskguard/flaskguard/diagnostics/source"
+	"github.com/flaskguard/flaskguard/diagnostics/syntax"
+)
+
+// After every keystroke, what the server holds for each open document —
+// findings and their fixes, own and project-wide — is what a batch
+// analysis of the current texts gives (the CLI's path). Random edits on
+// multi-file projects, with trees kept and with every tree evicted: this
+// covers incremental reparsing, the statement fast path, the caches, the
+// re-analysis of documents whose context another edit changed, and the
+// reuse of the others' findings.
+func TestEditsMatchBatchAnalysis(t *testing.T) {
+	withTreeBudgets(t, func(t *testing.T) {
+		dirs, _ := filepath.Glob("../testdata/projects/*")
+		dirs = append(dirs, "../testdata/rules/FG501", "../testdata/rules/FG501-default-limits")
+		for i, dir := range dirs {
+			t.Run(filepath.Base(dir), func(t *testing.T) { editAndCompare(t, dir, int64(i)) })
+		}
+	})
+}
+
+func editAndCompare(t *testing.T, fixture string, seed int64) {
+	root := t.TempDir()
+	texts := map[string]*source.Text{} // by path
+	filepath.Walk(fixture, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || diagnostics.ClassifyPath(p) != diagnostics.KindPython {
+			return err
+		}
+		rel, _ := filepath.Rel(fixture, p)
+		dst := filepath.Join(root, rel)
+		src, _ := os.ReadFile(p)
+		os.MkdirAll(filepath.Dir(dst), 0o755)
+		os.WriteFile(dst, src, 0o644)
+		texts[dst] = source.New(src)
+		return nil
+	})
+	if len(texts) < 2 {
+		t.Skip("single-file fixture")
+	}
+	var mu sync.Mutex
+	var srv *Server
+	serverCreated = func(s *Server) { mu.Lock(); srv = s; mu.Unlock() }
+	defer func() { serverCreated = nil }()
+	c := newClient(t)
+	var r map[string]interface{}
+	if err := c.call("initialize", map[string]interface{}{"rootUri": pathToURI(root), "capabilities": map[string]interface{}{},
+		"initializationOptions": map[string]interface{}{}}, &r); err != nil {
+		t.Fatal(err)
+	}
+	c.notify("initialized", map[string]interface{}{})
+	paths := make([]string, 0, len(texts))
+	for p := range texts {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		c.open(pathToURI(p), string(texts[p].Bytes))
+	}
+	for _, p := range paths {
+		c.waitDiagnostics(pathToURI(p))
+	}
+	mu.Lock()
+	s := srv
+	mu.Unlock()
+	engine := diagnostics.NewEngine(diagnostics.DefaultSettings(), nil)
+	rng := rand.New(rand.NewSource(seed))
+	inserts := []string{"x", "q", " ", "\n", "(", ")", "'", ":", "#", "_", ".", "\n\n", "    "}
+	for step := 0; step < 30; step++ {
+		p := paths[rng.Intn(len(paths))]
+		text := texts[p]
+		at := rng.Intn(len(text.Bytes) + 1)
+		end, ins := at, inserts[rng.Intn(len(inserts))]
+		if rng.Intn(3) == 0 && at < len(text.Bytes) {
+			end, ins = at+1, ""
+		}
+		for end < len(text.Bytes) && end > 0 && text.Bytes[end-1] >= 0x80 {
+			end++ // whole characters only
+		}
+		for at > 0 && at < len(text.Bytes) && text.Bytes[at] >= 0x80 && text.Bytes[at]&0xC0 == 0x80 {
+			at--
+		}
+		sp, ep := text.OffsetPosition(at), text.OffsetPosition(end)
+		c.change(pathToURI(p), sp.Line, sp.Character, ep.Line, ep.Character, ins)
+		texts[p] = source.New(syntax.Edit{Start: at, OldEnd: end, NewText: []byte(ins)}.Apply(text.Bytes))
+		c.waitDiagnostics(pathToURI(p))
+
+		got := map[string]string{}
+		done := make(chan struct{})
+		s.enqueue(func() {
+			for _, d := range s.docs {
+				got[d.path] = renderFindings(d.findings)
+			}
+			close(done)
+		})
+		<-done
+		inputs := make([]diagnostics.Input, len(paths))
+		for i, p := range paths {
+			inputs[i] = diagnostics.Input{Path: p, Module: diagnostics.ModuleName(root, p), Src: texts[p].Bytes}
+		}
+		want := engine.AnalyzeAll(inputs)
+		for i, p := range paths {
+			if w := renderFindings(want[i]); got[p] != w {
+				t.Fatalf("step %d (edit %q at %d-%d of %s): %s\nserver:\n%s\nbatch:\n%s\ntext:\n%s", step, ins, at, end,
+					filepath.Base(paths[0]), filepath.Base(p), got[p], w, texts[p].Bytes)
+			}
+		}
+	}
+}
+
+func renderFindings(fs []diagnostics.Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		fmt.Fprintf(&b, "%s %d-%d %s\n", f.Code, f.Start, f.End, f.Message)
+		for _, fx := range f.Fixes {
+			fmt.Fprintf(&b, "  fix %q safe=%v", fx.Title, fx.Safe)
+			for _, e := range fx.Edits {
+				fmt.Fprintf(&b, " [%s %d-%d %q]", filepath.Base(e.Path), e.Start, e.End, e.NewText)
+			}
+			b.WriteString("\n")
+		}
+		for _, r := range f.Related {
+			fmt.Fprintf(&b, "  related %s %d-%d\n", filepath.Base(r.Path), r.Start, r.End)
+		}
+	}
+	return b.String()
+}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/flaskguard/flaskguard/diagnostics"
@@ -23,6 +24,12 @@ import (
 // re-analysis of documents whose context another edit changed, and the
 // reuse of the others' findings.
 func TestEditsMatchBatchAnalysis(t *testing.T) {
+	before := atomic.LoadInt64(&movedRounds)
+	defer func() {
+		if n := atomic.LoadInt64(&movedRounds) - before; n < 20 {
+			t.Errorf("project findings were moved in only %d analyses: the test does not exercise it", n)
+		}
+	}()
 	withTreeBudgets(t, func(t *testing.T) {
 		dirs, _ := filepath.Glob("../testdata/projects/*")
 		dirs = append(dirs, "../testdata/rules/FG501", "../testdata/rules/FG501-default-limits")
@@ -78,7 +85,7 @@ func editAndCompare(t *testing.T, fixture string, seed int64) {
 	engine := diagnostics.NewEngine(diagnostics.DefaultSettings(), nil)
 	rng := rand.New(rand.NewSource(seed))
 	inserts := []string{"x", "q", " ", "\n", "(", ")", "'", ":", "#", "_", ".", "\n\n", "    "}
-	for step := 0; step < 30; step++ {
+	for step := 0; step < 40; step++ {
 		p := paths[rng.Intn(len(paths))]
 		text := texts[p]
 		at := rng.Intn(len(text.Bytes) + 1)

@@ -28,12 +28,18 @@ type document struct {
 	cache      *diagnostics.Cache
 	file       *diagnostics.File
 
-	findings      []diagnostics.Finding // of the last analysis
-	findingsOf    int32                 // the version they are for
-	ownFindings   []diagnostics.Finding // the file's own rules' part of findings
-	projectRaw    []diagnostics.Finding // the project rules' findings for it, before Finish
-	touched       uint64                // when last opened or edited (see Server.evictTrees)
-	dirty         bool                  // changed since the last analysis
+	findings    []diagnostics.Finding // of the last analysis
+	findingsOf  int32                 // the version they are for
+	ownFindings []diagnostics.Finding // the file's own rules' part of findings
+	projectRaw  []diagnostics.Finding // the project rules' findings for it, before Finish
+	touched     uint64                // when last opened or edited (see Server.evictTrees)
+
+	// For Server.moveProjectFindings: the text the last analysis saw, and
+	// the edits made since (editsUnknown after a full replacement).
+	analyzedText  *source.Text
+	edits         []syntax.Edit
+	editsUnknown  bool
+	dirty         bool // changed since the last analysis
 	published     bool
 	lastPublished int32
 }
@@ -160,6 +166,7 @@ func (d *document) applyChanges(changes []contentChange) {
 	for i, ch := range changes {
 		if ch.Range == nil {
 			// A full replacement: what came before it no longer matters.
+			d.editsUnknown = true
 			d.text = cur
 			d.setText([]byte(ch.Text))
 			d.applyChanges(changes[i+1:])
@@ -172,6 +179,7 @@ func (d *document) applyChanges(changes []contentChange) {
 		}
 		e := syntax.Edit{Start: start, OldEnd: end, NewText: []byte(ch.Text)}
 		edits = append(edits, e)
+		d.edits = append(d.edits, e)
 		if i < len(changes)-1 || d.kind != diagnostics.KindPython || d.tree == nil {
 			// The next change's positions refer to this text. (After the
 			// last one, Reparse builds the final text itself.)

@@ -48,7 +48,10 @@ type Server struct {
 	projectDirty bool   // workspace files changed on disk
 	touches      uint64 // a clock for document.touched
 	keptTrees    int    // see keptTrees
-	settings     diagnostics.Settings
+	// projectFindings are the project rules' findings of the last analysis
+	// (before Finish), by path.
+	projectFindings map[string][]diagnostics.Finding
+	settings        diagnostics.Settings
 	// config is the workspace configuration file (nil: none); the
 	// editor settings are laid over it.
 	config         *config.File

@@ -33,6 +33,7 @@ func (e *Engine) AnalyzeAll(inputs []Input) [][]Finding {
 			caches[i] = NewCache()
 			stmts[i] = Statements(f.Tree)
 			project.Put(f, e.Symbols(f, stmts[i], caches[i]))
+			project.PrepareModel(f.Path)
 			// Fact extraction has copied every statement into Go memory:
 			// free the C tree now rather than hold every file's until the
 			// end (several times the size, and parsing the next file then

@@ -540,14 +540,28 @@ func isTestFile(f *File) bool {
 	return false
 }
 
+// modelIndex is the model's view of a Python file, built once.
+func (pf *ProjectFile) modelIndex() *fileIndex {
+	pf.indexOnce.Do(func() { pf.index = indexFile(pf) })
+	return pf.index
+}
+
+// PrepareModel builds a Python file's part of the project model ahead of
+// time, so that batch loaders can do it on all cores (the model is
+// otherwise built on one). Safe for concurrent use on different files.
+func (p *Project) PrepareModel(path string) {
+	if pf := p.File(path); pf != nil && pf.File.Kind == KindPython {
+		pf.modelIndex()
+	}
+}
+
 func buildModel(p *Project, read ReadFileFunc) *Model {
 	m := &Model{byPath: map[string]*fileIndex{}}
 	for _, pf := range p.Files() {
 		if pf.File.Kind != KindPython {
 			continue
 		}
-		pf.indexOnce.Do(func() { pf.index = indexFile(pf) })
-		fi := pf.index
+		fi := pf.modelIndex()
 		m.files = append(m.files, fi)
 		m.byPath[fi.path] = fi
 		m.FrameOptions = m.FrameOptions || fi.frameOptions

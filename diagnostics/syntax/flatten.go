@@ -4,6 +4,7 @@ package syntax
 #include <stdint.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <time.h>
 
 void ts_set_allocator(void *(*)(size_t), void *(*)(size_t, size_t), void *(*)(void *, size_t), void (*)(void *));
 
@@ -20,6 +21,25 @@ typedef struct TSParser TSParser;
 TSTree *ts_parser_parse_string(TSParser *self, const TSTree *old_tree, const char *string, uint32_t length);
 void ts_parser_set_timeout_micros(TSParser *self, uint64_t timeout_micros);
 typedef struct { uint32_t context[4]; const void *id; const TSTree *tree; } TSNode;
+
+// fg_parse is ts_parser_parse_string under a wall-clock bound, reporting
+// the CPU time the parsing thread got meanwhile (0 when unknown), so that
+// the caller can tell a parse too slow from a machine too busy.
+static TSTree *fg_parse(TSParser *p, const TSTree *old, const char *s, uint32_t n, uint64_t timeout_us, uint64_t *cpu_us) {
+	ts_parser_set_timeout_micros(p, timeout_us);
+	*cpu_us = 0;
+#ifdef CLOCK_THREAD_CPUTIME_ID
+	struct timespec a, b;
+	int ok = clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a) == 0;
+	TSTree *t = ts_parser_parse_string(p, old, s, n);
+	if (ok && clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b) == 0) {
+		*cpu_us = (uint64_t)(b.tv_sec - a.tv_sec) * 1000000 + (uint64_t)((b.tv_nsec - a.tv_nsec) / 1000);
+	}
+	return t;
+#else
+	return ts_parser_parse_string(p, old, s, n);
+#endif
+}
 typedef struct { const void *tree; const void *id; uint32_t context[3]; } TSTreeCursor;
 uint16_t ts_node_symbol(TSNode);
 bool ts_node_is_named(TSNode);
@@ -123,6 +143,7 @@ uint32_t ts_node_child_count(TSNode);
 import "C"
 
 import (
+	"sync/atomic"
 	"unsafe"
 
 	ts "github.com/tree-sitter/go-tree-sitter"
@@ -163,7 +184,6 @@ func init() {
 // init check below guards that).
 func parseString(p *ts.Parser, src []byte, old *ts.Tree, timeoutMicros uint64) *ts.Tree {
 	parser := *(**C.TSParser)(unsafe.Pointer(p))
-	C.ts_parser_set_timeout_micros(parser, C.uint64_t(timeoutMicros))
 	var oldC *C.TSTree
 	if old != nil {
 		oldC = *(**C.TSTree)(unsafe.Pointer(old))
@@ -172,7 +192,19 @@ func parseString(p *ts.Parser, src []byte, old *ts.Tree, timeoutMicros uint64) *
 	if len(src) > 0 {
 		ptr = (*C.char)(unsafe.Pointer(&src[0]))
 	}
-	t := C.ts_parser_parse_string(parser, oldC, ptr, C.uint32_t(len(src)))
+	var t *C.TSTree
+	for attempt := 0; ; attempt++ {
+		var cpu C.uint64_t
+		t = C.fg_parse(parser, oldC, ptr, C.uint32_t(len(src)), C.uint64_t(timeoutMicros), &cpu)
+		// The bound is wall-clock (tree-sitter's): when the thread got less
+		// than half of it to run, the machine was busy, not the file slow.
+		// Tree-sitter resumes a halted parse where it stopped: give it the
+		// same time again, a few times (a busy machine is not an endless one).
+		if !resumeParse(t != nil, attempt, uint64(cpu), timeoutMicros) {
+			break
+		}
+		atomic.AddInt64(&parseRetries, 1)
+	}
 	if t == nil {
 		return nil
 	}
@@ -180,6 +212,19 @@ func parseString(p *ts.Parser, src []byte, old *ts.Tree, timeoutMicros uint64) *
 	*(**C.TSTree)(unsafe.Pointer(out)) = t
 	return out
 }
+
+// resumeParse decides whether to resume a parse halted by its wall-clock
+// bound: only when the thread ran for less than half of it (cpu 0: not
+// measured on this system), at most maxParseRetries times.
+func resumeParse(done bool, attempt int, cpuMicros, boundMicros uint64) bool {
+	return !done && attempt < maxParseRetries && (cpuMicros == 0 || cpuMicros < boundMicros/2)
+}
+
+// maxParseRetries bounds the resumptions of a parse halted on a busy
+// machine; parseRetries counts them (read by tests).
+const maxParseRetries = 3
+
+var parseRetries int64
 
 func cnode(n *ts.Node) C.TSNode { return *(*C.TSNode)(unsafe.Pointer(n)) }
 

@@ -142,9 +142,10 @@ func parse(ctx context.Context, text *source.Text, old *ts.Tree) *Tree {
 
 // ParseTimeoutBase and ParseTimeoutPerMB bound a parse: far above what a
 // real Python file needs (about 150 ms per MB here), far below what
-// garbage can cost.
-// They are wall-clock bounds, so they are generous: on a machine at load
-// 5 a normal 22 KB module once took over a second.
+// garbage can cost. Tree-sitter's bound is wall-clock; a parse halted on a
+// busy machine (its thread ran for less than half the bound) is resumed,
+// up to three times (parseString), so a loaded machine does not abandon
+// normal modules.
 var (
 	ParseTimeoutBase  = 3 * time.Second
 	ParseTimeoutPerMB = 2 * time.Second

@@ -213,3 +213,25 @@ func TestDetach(t *testing.T) {
 		next.Close()
 	}
 }
+
+// A parse halted by its wall-clock bound is resumed only when its thread
+// did not get the CPU for half the bound (a busy machine), a few times.
+func TestResumeParse(t *testing.T) {
+	cases := []struct {
+		done        bool
+		attempt     int
+		cpu, bound  uint64
+		wantResumed bool
+	}{
+		{true, 0, 10, 1000, false},                 // finished
+		{false, 0, 900, 1000, false},               // slow file: it had the CPU
+		{false, 0, 100, 1000, true},                // busy machine
+		{false, 0, 0, 1000, true},                  // CPU time unknown
+		{false, maxParseRetries, 100, 1000, false}, // enough
+	}
+	for _, c := range cases {
+		if got := resumeParse(c.done, c.attempt, c.cpu, c.bound); got != c.wantResumed {
+			t.Errorf("resumeParse(%v, %d, %d, %d) = %v", c.done, c.attempt, c.cpu, c.bound, got)
+		}
+	}
+}

@@ -275,8 +275,9 @@ func (e *Engine) analyzePython(f *File, res Resolver, c *Cache) []Finding {
 // offsets relative to s, so they stay valid when s moves.
 func (e *Engine) checkStatement(f *File, s syntax.Node, ctx *Context, rules []*Rule) []Finding {
 	var found []Finding
+	shared := &statementIndex{}
 	for _, r := range rules {
-		p := &StatementPass{Rule: r, File: f, Stmt: s, Ctx: ctx, findings: &found}
+		p := &StatementPass{Rule: r, File: f, Stmt: s, Ctx: ctx, findings: &found, shared: shared}
 		e.run(r, f.Path, func() { r.CheckStatement(p) })
 	}
 	for i := range found {

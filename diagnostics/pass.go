@@ -12,6 +12,14 @@ type StatementPass struct {
 	Stmt     syntax.Node
 	Ctx      *Context
 	findings *[]Finding
+	shared   *statementIndex // what the rules on this statement share
+}
+
+// statementIndex is computed once per statement, on first use, for all the
+// rules that run on it.
+type statementIndex struct {
+	calls    []syntax.Node
+	hasCalls bool
 }
 
 // Report records a finding at node n with the rule's code and severity.
@@ -29,12 +37,21 @@ func (p *StatementPass) ReportRange(start, end int, message string, fixes ...Fix
 
 // Calls visits every call in the statement, nested scopes included.
 func (p *StatementPass) Calls(visit func(call syntax.Node)) {
-	p.Stmt.Walk(func(n syntax.Node) bool {
-		if n.Kind() == "call" {
-			visit(n)
-		}
-		return true
-	})
+	if p.shared == nil {
+		p.shared = &statementIndex{}
+	}
+	if !p.shared.hasCalls {
+		p.Stmt.Walk(func(n syntax.Node) bool {
+			if n.Kind() == "call" {
+				p.shared.calls = append(p.shared.calls, n)
+			}
+			return true
+		})
+		p.shared.hasCalls = true
+	}
+	for _, c := range p.shared.calls {
+		visit(c)
+	}
 }
 
 // Callee qualifies a call's function through the file's imports

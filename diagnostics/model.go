@@ -48,6 +48,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 
@@ -501,14 +502,32 @@ func indexFile(pf *ProjectFile) *fileIndex {
 	for i := range fi.scopes {
 		fi.scopes[i] = int32(i)
 	}
-	sort.SliceStable(fi.scopes, func(i, j int) bool { return fi.defs[fi.scopes[i]].s.Path < fi.defs[fi.scopes[j]].s.Path })
+	// Sorted by key then position (the order they were added in), with
+	// slices.SortFunc: sort.SliceStable's reflection-based swaps of these
+	// structs cost milliseconds per edit on a 10k-line module.
+	slices.SortFunc(fi.scopes, func(a, b int32) int {
+		if c := strings.Compare(fi.defs[a].s.Path, fi.defs[b].s.Path); c != 0 {
+			return c
+		}
+		return int(a - b)
+	})
 	fi.binds = exact(fi.binds)
-	sort.SliceStable(fi.binds, func(i, j int) bool {
-		a, b := fi.binds[i].b, fi.binds[j].b
-		return a.Scope < b.Scope || a.Scope == b.Scope && a.Name < b.Name
+	slices.SortFunc(fi.binds, func(x, y bindRef) int {
+		if c := strings.Compare(x.b.Scope, y.b.Scope); c != 0 {
+			return c
+		}
+		if c := strings.Compare(x.b.Name, y.b.Name); c != 0 {
+			return c
+		}
+		return (x.base + x.b.Off) - (y.base + y.b.Off)
 	})
 	fi.names = exact(fi.names)
-	sort.SliceStable(fi.names, func(i, j int) bool { return fi.names[i].name < fi.names[j].name })
+	slices.SortFunc(fi.names, func(a, b modBinding) int {
+		if c := strings.Compare(a.name, b.name); c != 0 {
+			return c
+		}
+		return a.pos - b.pos
+	})
 	fi.calls = exact(fi.calls)
 	fi.sets = exact(fi.sets)
 	fi.consts = exact(fi.consts)

@@ -43,7 +43,9 @@ package diagnostics
 // project's model is built by one at a time. Model values are read-only.
 
 import (
+	"cmp"
 	"fmt"
+	"hash/maphash"
 	"os"
 	"path"
 	"path/filepath"
@@ -239,15 +241,19 @@ type fileIndex struct {
 	test   bool
 	// The lookups below are sorted slices searched by scope, name or path
 	// (see scope, bindsOf, namesOf): an index is kept for every file of
-	// the project, and maps of small slices cost several times more.
-	defs   []scopeRef   // every definition in order
-	scopes []int32      // defs' indexes ordered by Path, then position
-	binds  []bindRef    // every binding in a scope, ordered by scope, name, then position
-	names  []modBinding // module-level names, ordered by name, then position
-	calls  []callRef
-	sets   []setRef
-	consts []entryRef
-	stars  []string // qualified modules of "from m import *"
+	// the project, and maps of small slices cost several times more. They
+	// are ordered by a hash of the key, then position: sorting by the keys
+	// themselves cost a millisecond per edit of a 10k-line module.
+	defs      []scopeRef   // every definition in order
+	scopes    []int32      // defs' indexes ordered by hash of Path, then position
+	scopeKeys []uint64     // the hash of each of scopes' Path
+	binds     []bindRef    // every binding in a scope, ordered by hash of scope and name, then position
+	bindKeys  []uint64     // the hash of each of binds' scope and name
+	names     []modBinding // module-level names, ordered by hash of name, then position
+	calls     []callRef
+	sets      []setRef
+	consts    []entryRef
+	stars     []string // qualified modules of "from m import *"
 
 	frameOptions, contentTypeOptions, readsFiles, usesSession bool
 	anyReadsFiles                                             bool // some function reads request.files
@@ -367,6 +373,7 @@ const (
 // modBinding is a module-level name bound by an import (q), a definition
 // (s) or an assignment (b, mf).
 type modBinding struct {
+	key  uint64 // indexKey(name)
 	name string
 	q    string
 	pos  int
@@ -380,11 +387,53 @@ type modBinding struct {
 func (b *modBinding) def(fi *fileIndex) scopeRef { return scopeRef{fi, b.s, b.base} }
 func (b *modBinding) bind(fi *fileIndex) bindRef { return bindRef{fi, b.b, b.base, b.mf} }
 
+// keyed is an entry of an index slice being sorted: its key's hash, its
+// position, its place before sorting (small, so the sort moves little).
+type keyed struct {
+	key uint64
+	pos int
+	i   int32
+}
+
+func byKeyThenPosition(x, y keyed) int {
+	if c := cmp.Compare(x.key, y.key); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(x.pos, y.pos); c != 0 {
+		return c
+	}
+	return int(x.i - y.i)
+}
+
+// indexSeed keys the index's sorted slices (see fileIndex).
+var indexSeed = maphash.MakeSeed()
+
+func indexKey(s string) uint64 { return maphash.String(indexSeed, s) }
+
+func scopedNameKey(scope, name string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(indexSeed)
+	h.WriteString(scope)
+	h.WriteByte(0)
+	h.WriteString(name)
+	return h.Sum64()
+}
+
+// keyRange is the range of sorted keys equal to key.
+func keyRange(keys []uint64, key uint64) (int, int) {
+	i, _ := slices.BinarySearch(keys, key)
+	j := i
+	for j < len(keys) && keys[j] == key {
+		j++
+	}
+	return i, j
+}
+
 // scope returns the definition of path (the last one when several).
 func (fi *fileIndex) scope(path string) (scopeRef, bool) {
-	i := sort.Search(len(fi.scopes), func(i int) bool { return fi.defs[fi.scopes[i]].s.Path > path })
-	if i > 0 {
-		if d := fi.defs[fi.scopes[i-1]]; d.s.Path == path {
+	i, j := keyRange(fi.scopeKeys, indexKey(path))
+	for k := j - 1; k >= i; k-- {
+		if d := fi.defs[fi.scopes[k]]; d.s.Path == path {
 			return d, true
 		}
 	}
@@ -393,25 +442,44 @@ func (fi *fileIndex) scope(path string) (scopeRef, bool) {
 
 // bindsOf returns the bindings of name in scope, in order.
 func (fi *fileIndex) bindsOf(scope, name string) []bindRef {
-	i := sort.Search(len(fi.binds), func(i int) bool {
-		b := fi.binds[i].b
-		return b.Scope > scope || b.Scope == scope && b.Name >= name
-	})
-	j := i
-	for j < len(fi.binds) && fi.binds[j].b.Scope == scope && fi.binds[j].b.Name == name {
-		j++
+	i, j := keyRange(fi.bindKeys, scopedNameKey(scope, name))
+	out := fi.binds[i:j:j]
+	for _, b := range out {
+		if b.b.Scope != scope || b.b.Name != name {
+			// A hash collision (never seen): filter.
+			var kept []bindRef
+			for _, b := range out {
+				if b.b.Scope == scope && b.b.Name == name {
+					kept = append(kept, b)
+				}
+			}
+			return kept
+		}
 	}
-	return fi.binds[i:j:j]
+	return out
 }
 
 // namesOf returns the module-level bindings of name, in order.
 func (fi *fileIndex) namesOf(name string) []modBinding {
-	i := sort.Search(len(fi.names), func(i int) bool { return fi.names[i].name >= name })
+	key := indexKey(name)
+	i, _ := slices.BinarySearchFunc(fi.names, key, func(b modBinding, k uint64) int { return cmp.Compare(b.key, k) })
 	j := i
-	for j < len(fi.names) && fi.names[j].name == name {
+	for j < len(fi.names) && fi.names[j].key == key {
 		j++
 	}
-	return fi.names[i:j:j]
+	out := fi.names[i:j:j]
+	for _, b := range out {
+		if b.name != name {
+			var kept []modBinding
+			for _, b := range out {
+				if b.name == name {
+					kept = append(kept, b)
+				}
+			}
+			return kept
+		}
+	}
+	return out
 }
 
 func (c callRef) loc() Location {
@@ -502,32 +570,45 @@ func indexFile(pf *ProjectFile) *fileIndex {
 	for i := range fi.scopes {
 		fi.scopes[i] = int32(i)
 	}
-	// Sorted by key then position (the order they were added in), with
-	// slices.SortFunc: sort.SliceStable's reflection-based swaps of these
-	// structs cost milliseconds per edit on a 10k-line module.
+	// Sorted by key hash then position (the order they were added in).
+	keys := make([]uint64, len(fi.defs))
+	for i, d := range fi.defs {
+		keys[i] = indexKey(d.s.Path)
+	}
 	slices.SortFunc(fi.scopes, func(a, b int32) int {
-		if c := strings.Compare(fi.defs[a].s.Path, fi.defs[b].s.Path); c != 0 {
+		if c := cmp.Compare(keys[a], keys[b]); c != 0 {
 			return c
 		}
 		return int(a - b)
 	})
+	fi.scopeKeys = make([]uint64, len(fi.scopes))
+	for i, d := range fi.scopes {
+		fi.scopeKeys[i] = keys[d]
+	}
 	fi.binds = exact(fi.binds)
-	slices.SortFunc(fi.binds, func(x, y bindRef) int {
-		if c := strings.Compare(x.b.Scope, y.b.Scope); c != 0 {
-			return c
-		}
-		if c := strings.Compare(x.b.Name, y.b.Name); c != 0 {
-			return c
-		}
-		return (x.base + x.b.Off) - (y.base + y.b.Off)
-	})
+	order := make([]keyed, len(fi.binds))
+	for i, b := range fi.binds {
+		order[i] = keyed{scopedNameKey(b.b.Scope, b.b.Name), b.base + b.b.Off, int32(i)}
+	}
+	slices.SortFunc(order, byKeyThenPosition)
+	binds := make([]bindRef, len(fi.binds))
+	fi.bindKeys = make([]uint64, len(fi.binds))
+	for i, o := range order {
+		binds[i], fi.bindKeys[i] = fi.binds[o.i], o.key
+	}
+	fi.binds = binds
 	fi.names = exact(fi.names)
-	slices.SortFunc(fi.names, func(a, b modBinding) int {
-		if c := strings.Compare(a.name, b.name); c != 0 {
-			return c
-		}
-		return a.pos - b.pos
-	})
+	order = order[:0]
+	for i := range fi.names {
+		fi.names[i].key = indexKey(fi.names[i].name)
+		order = append(order, keyed{fi.names[i].key, fi.names[i].pos, int32(i)})
+	}
+	slices.SortFunc(order, byKeyThenPosition)
+	names := make([]modBinding, len(fi.names))
+	for i, o := range order {
+		names[i] = fi.names[o.i]
+	}
+	fi.names = names
 	fi.calls = exact(fi.calls)
 	fi.sets = exact(fi.sets)
 	fi.consts = exact(fi.consts)

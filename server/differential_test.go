@@ -24,10 +24,13 @@ import (
 // re-analysis of documents whose context another edit changed, and the
 // reuse of the others' findings.
 func TestEditsMatchBatchAnalysis(t *testing.T) {
-	before := atomic.LoadInt64(&movedRounds)
+	before, factsBefore := atomic.LoadInt64(&movedRounds), atomic.LoadInt64(&factsMovedRounds)
 	defer func() {
 		if n := atomic.LoadInt64(&movedRounds) - before; n < 20 {
 			t.Errorf("project findings were moved in only %d analyses: the test does not exercise it", n)
+		}
+		if n := atomic.LoadInt64(&factsMovedRounds) - factsBefore; n < 10 {
+			t.Errorf("project findings were moved after an edit that moved facts in only %d analyses: the test does not exercise it", n)
 		}
 	}()
 	withTreeBudgets(t, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -227,4 +228,19 @@ func decode(raw json.RawMessage, v interface{}) error {
 		return fmt.Errorf("missing params")
 	}
 	return json.Unmarshal(raw, v)
+}
+
+// editKeepsLines reports that d was changed by one known edit, since its
+// last analysis, that neither adds nor removes a line break: every line
+// keeps its number, and offsets after the edit move by the same amount.
+func (d *document) editKeepsLines() bool {
+	if d.editsUnknown || len(d.edits) != 1 || d.analyzedText == nil {
+		return false
+	}
+	e := d.edits[0]
+	old := d.analyzedText.Bytes
+	if e.Start < 0 || e.OldEnd > len(old) || e.Start > e.OldEnd {
+		return false
+	}
+	return !bytes.ContainsAny(e.NewText, "\r\n") && !bytes.ContainsAny(old[e.Start:e.OldEnd], "\r\n")
 }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -81,9 +82,11 @@ func (s *Server) ensureAnalyzed(ctx context.Context, d *document) {
 // the other open documents whose context it changes (Context.Stale); the others keep their statement findings and get new
 // project findings only if those changed.
 func (s *Server) analyzeAndPublish(ctx context.Context) {
+	start := time.Now()
 	changed := false
 	recheckAll := s.projectDirty // files changed on disk: anything may resolve differently
 	factsChanged := false        // some module binds other things now
+	factsMoved := false          // some module's facts only moved within it
 	// movedOnly: the only changes are single edits of Python documents
 	// that keep their facts, so the project findings are the last ones,
 	// moved (see moveProjectFindings).
@@ -105,7 +108,14 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 				d.tree.Detach()
 			}
 			if prev := s.project.File(d.file.Path); prev == nil || !diagnostics.SameFacts(prev.Symbols, sym) {
-				factsChanged = true
+				// Facts that only moved (typing inside a body shifts the
+				// offsets after the cursor) change nothing another document
+				// sees, and leave the project findings to be moved.
+				if prev == nil || !d.editKeepsLines() || !diagnostics.SameFactsApartFromPositions(prev.Symbols, sym) {
+					factsChanged = true
+				} else {
+					factsMoved = true
+				}
 			}
 			s.project.Put(d.file, sym)
 			moved = append(moved, d)
@@ -126,10 +136,23 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 	var projectFindings map[string][]diagnostics.Finding
 	if movedOnly {
 		projectFindings = s.moveProjectFindings(moved)
+		if projectFindings != nil && factsMoved {
+			atomic.AddInt64(&factsMovedRounds, 1)
+		}
 	}
-	if projectFindings == nil {
+	rebuilt := projectFindings == nil
+	if rebuilt {
 		projectFindings = s.engine.ProjectFindings(s.project)
 	}
+	analysed, published := 0, 0
+	defer func() {
+		// One line per analysis at debug level: where an edit's time goes.
+		if ce := s.log.Check(zap.DebugLevel, "analysed"); ce != nil {
+			ce.Write(zap.Duration("took", time.Since(start)), zap.Int("changed", len(moved)),
+				zap.Int("reanalysed", analysed), zap.Int("published", published),
+				zap.Bool("factsChanged", factsChanged), zap.Bool("projectRulesRun", rebuilt))
+		}
+	}()
 	s.projectFindings = projectFindings
 	for _, d := range moved {
 		d.analyzedText, d.edits, d.editsUnknown = d.text, nil, false
@@ -153,6 +176,7 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 			if recheck || d.ownFindings == nil {
 				d.ensureTree()
 				d.ownFindings = s.engine.AnalyzeFile(d.file, s.project, d.cache)
+				analysed++
 			}
 			findings = append(findings, d.ownFindings...)
 			d.projectRaw = raw
@@ -170,6 +194,7 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 		}
 		if !same {
 			s.publish(ctx, d, findings)
+			published++
 		}
 	}
 	s.evictTrees(keep)
@@ -220,6 +245,9 @@ func (s *Server) moveProjectFindings(docs []*document) map[string][]diagnostics.
 					if in == "" {
 						in = f.Path
 					}
+					if c, edited := changes[in]; edited && e.Start <= c.e.OldEnd && e.End >= c.e.Start {
+						ok = false // the fix replaces text that was edited: its new text is stale
+					}
 					e.Start, e.End = move(in, e.Start), move(in, e.End)
 					edits[k] = e
 				}
@@ -248,8 +276,9 @@ func (s *Server) moveProjectFindings(docs []*document) map[string][]diagnostics.
 	return out
 }
 
-// movedRounds counts analyses that moved the project findings (for tests).
-var movedRounds int64
+// movedRounds counts analyses that moved the project findings, and
+// factsMovedRounds those of them where the edit moved facts (for tests).
+var movedRounds, factsMovedRounds int64
 
 // keptTrees is how many documents keep their syntax tree between edits:
 // the ones touched last. The others are parsed again when next edited or

@@ -33,6 +33,10 @@ func main() {
 		files := fs.Int("files", 3000, "files")
 		lines := fs.Int("lines", 450000, "lines in all")
 		fs.Parse(os.Args[2:])
+		if fs.NArg() != 1 {
+			fmt.Fprintln(os.Stderr, "usage: fgbench gentree [-files N] [-lines N] DIR")
+			os.Exit(2)
+		}
 		var st bench.TreeStats
 		st, err = bench.GenTree(fs.Arg(0), *files, *lines)
 		fmt.Printf("generated %s in %s\n", st, fs.Arg(0))

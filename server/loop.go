@@ -93,6 +93,17 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 	movedOnly := !s.projectDirty && s.projectFindings != nil
 	var moved []*document
 	keep := s.treesToKeep()
+	// A burst (documents opened together, a workspace change) frees the
+	// trees of the documents it will not keep and parses them again for
+	// their statement rules, one at a time: keeping them all, even in Go
+	// memory, would hold every tree of the burst at once.
+	evicted := 0
+	for _, d := range s.docs {
+		if d.dirty && d.kind == diagnostics.KindPython && !keep[d] {
+			evicted++
+		}
+	}
+	burst := evicted > s.keptTrees
 	for _, d := range s.docs {
 		if !d.dirty {
 			continue
@@ -102,7 +113,11 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 		case d.kind == diagnostics.KindPython:
 			d.ensureTree()
 			sym := s.engine.Symbols(d.file, diagnostics.Statements(d.tree), d.cache)
-			if !keep[d] {
+			switch {
+			case keep[d]:
+			case burst:
+				d.dropTree()
+			default:
 				// Its statements are in Go memory now; the C tree would
 				// only be freed after every other document is analysed.
 				d.tree.Detach()
@@ -143,6 +158,8 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 	rebuilt := projectFindings == nil
 	if rebuilt {
 		projectFindings = s.engine.ProjectFindings(s.project)
+		s.modelConfigFiles = s.engine.Model(s.project).ConfigFiles // the model just built
+		s.project.ReleaseModel()
 	}
 	analysed, published := 0, 0
 	defer func() {

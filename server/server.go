@@ -51,7 +51,10 @@ type Server struct {
 	// projectFindings are the project rules' findings of the last analysis
 	// (before Finish), by path.
 	projectFindings map[string][]diagnostics.Finding
-	settings        diagnostics.Settings
+	// modelConfigFiles are the non-Python files the model read when last
+	// built (Model.ConfigFiles); the model itself is not kept.
+	modelConfigFiles []string
+	settings         diagnostics.Settings
 	// config is the workspace configuration file (nil: none); the
 	// editor settings are laid over it.
 	config         *config.File

@@ -193,9 +193,11 @@ func (s *Server) readFile(path string) ([]byte, error) {
 	return s.readWorkspaceFile(path)
 }
 
-// isModelConfigFile reports a file the project model read as app config.
+// isModelConfigFile reports a file the project model read as app config,
+// when last built: a file it reads only now is read by the rebuild that
+// the edit adding the read causes anyway.
 func (s *Server) isModelConfigFile(path string) bool {
-	for _, f := range s.engine.Model(s.project).ConfigFiles {
+	for _, f := range s.modelConfigFiles {
 		if f == path || filepath.Clean(f) == filepath.Clean(path) {
 			return true
 		}

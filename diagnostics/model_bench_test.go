@@ -1,6 +1,7 @@
 package diagnostics_test
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"syscall"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/flaskguard/flaskguard/diagnostics"
 	"github.com/flaskguard/flaskguard/diagnostics/syntax"
+	"github.com/flaskguard/flaskguard/internal/gen"
 )
 
 // The model benchmarks run on a generated project shaped like a large
@@ -215,6 +217,44 @@ func BenchmarkModelRebuild(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		project.Invalidate()
+		if m := engine.Model(project); len(m.Apps) != 1 {
+			b.Fatalf("%d apps", len(m.Apps))
+		}
+	}
+}
+
+// BenchmarkModelAfterEdit10k: the model of a one-file project (a 10k-line
+// module) rebuilt after an edit changed one statement's facts, as the
+// server does on most keystrokes that change facts.
+func BenchmarkModelAfterEdit10k(b *testing.B) {
+	src := gen.Module(1, 10000)
+	engine := diagnostics.NewEngine(diagnostics.DefaultSettings(), nil)
+	project := diagnostics.NewProject()
+	cache := diagnostics.NewCache()
+	version := func(src []byte) (*diagnostics.File, *diagnostics.ModuleSymbols) {
+		tree := syntax.Parse(src)
+		f := diagnostics.NewPythonFile("app.py", "app", tree)
+		sym := engine.Symbols(f, diagnostics.Statements(tree), cache)
+		tree.Detach()
+		return f, sym
+	}
+	// Two versions differing in one local variable's name, alternately.
+	at := bytes.Index(src, []byte("    total = 0\n"))
+	if at < 0 {
+		b.Fatal("no local binding to rename")
+	}
+	edited := append(append(append([]byte{}, src[:at+4]...), 'x'), src[at+4:]...)
+	f1, s1 := version(src)
+	f2, s2 := version(edited)
+	project.Put(f1, s1)
+	engine.Model(project)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if i%2 == 0 {
+			project.Put(f2, s2)
+		} else {
+			project.Put(f1, s1)
+		}
 		if m := engine.Model(project); len(m.Apps) != 1 {
 			b.Fatalf("%d apps", len(m.Apps))
 		}

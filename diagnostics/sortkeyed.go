@@ -26,7 +26,7 @@ func sortKeyed(a []keyed) {
 		starts[i] += starts[i-1]
 	}
 	out := make([]keyed, len(a))
-	next := starts[:len(starts)-1:len(starts)-1]
+	next := starts[: len(starts)-1 : len(starts)-1]
 	for _, x := range a {
 		b := x.key >> shift
 		out[next[b]] = x

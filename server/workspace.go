@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.uber.org/zap"
@@ -63,17 +64,11 @@ func (s *Server) indexWorkspace(ctx context.Context) {
 		// collecting as often as the server usually does (GOGC=50) would
 		// scan that growing heap over and over, a third of the CPU time.
 		// What is garbage is returned to the system afterwards.
-		gc := debug.SetGCPercent(indexingGCPercent)
-		if gc > indexingGCPercent || gc < 0 {
-			debug.SetGCPercent(gc)
-		}
+		relaxGC()
 		entries := indexFiles(inputs, s.engine, s.readWorkspaceFile, func(done, total int) {
 			progress.report(done, total)
 		})
-		if gc <= indexingGCPercent && gc >= 0 {
-			debug.SetGCPercent(gc)
-			syntax.ReleaseMemory()
-		}
+		restoreGC()
 		s.enqueue(func() {
 			for _, e := range entries {
 				if s.isOpen(e.file.Path) {
@@ -90,6 +85,35 @@ func (s *Server) indexWorkspace(ctx context.Context) {
 
 // indexingGCPercent is the GOGC while the workspace is indexed.
 const indexingGCPercent = 400
+
+// While any indexing runs, GOGC is at least indexingGCPercent; the last
+// one to finish puts back what was set before the first began.
+var (
+	indexingMu  sync.Mutex
+	indexings   int
+	gcBeforeIdx int
+)
+
+func relaxGC() {
+	indexingMu.Lock()
+	defer indexingMu.Unlock()
+	if indexings == 0 {
+		gcBeforeIdx = debug.SetGCPercent(indexingGCPercent)
+		if gcBeforeIdx < 0 || gcBeforeIdx > indexingGCPercent {
+			debug.SetGCPercent(gcBeforeIdx) // off, or already higher
+		}
+	}
+	indexings++
+}
+
+func restoreGC() {
+	indexingMu.Lock()
+	defer indexingMu.Unlock()
+	if indexings--; indexings == 0 {
+		debug.SetGCPercent(gcBeforeIdx)
+		syntax.ReleaseMemory()
+	}
+}
 
 type indexEntry struct {
 	file    *diagnostics.File

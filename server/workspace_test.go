@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"runtime/debug"
 	"testing"
 	"time"
 )
@@ -197,4 +198,31 @@ func TestWatchedFilesRegistrationAndChanges(t *testing.T) {
 		list := c.published(appURI)
 		return len(list[len(list)-1].Diagnostics) == 0
 	}, "app.py findings not updated after factory.py changed on disk")
+}
+
+func TestIndexingRelaxesGCAndRestoresIt(t *testing.T) {
+	before := debug.SetGCPercent(50)
+	defer debug.SetGCPercent(before)
+	relaxGC()
+	relaxGC() // a second indexing, overlapping
+	if got := debug.SetGCPercent(indexingGCPercent); got != indexingGCPercent {
+		t.Errorf("GOGC while indexing = %d, want %d", got, indexingGCPercent)
+	}
+	restoreGC()
+	if got := debug.SetGCPercent(indexingGCPercent); got != indexingGCPercent {
+		t.Errorf("GOGC after the first of two indexings = %d, want %d", got, indexingGCPercent)
+	}
+	restoreGC()
+	if got := debug.SetGCPercent(50); got != 50 {
+		t.Errorf("GOGC after indexing = %d, want 50 as before", got)
+	}
+	debug.SetGCPercent(1000) // set higher by the user: left alone
+	relaxGC()
+	if got := debug.SetGCPercent(1000); got != 1000 {
+		t.Errorf("GOGC while indexing = %d, want the user's 1000", got)
+	}
+	restoreGC()
+	if got := debug.SetGCPercent(1000); got != 1000 {
+		t.Errorf("GOGC after indexing = %d, want the user's 1000", got)
+	}
 }

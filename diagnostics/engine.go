@@ -112,6 +112,34 @@ func (c *Cache) Context() *Context {
 type resultKey struct {
 	text syntax.Key
 	ctx  uint64
+	// crlf: the file's line ending, which the lines a fix inserts use
+	// (judged by the first line break, which an edit elsewhere may change).
+	crlf bool
+	// lead is what precedes the statement on its line (nothing, in a
+	// valid module): fixes indent the lines they insert by it.
+	lead lineLead
+}
+
+// lineLead is the indentation of a statement's line (its first bytes and
+// its length: the fixes of statements on a megabyte-long line must not
+// each keep a copy) and whether the statement begins the line's text.
+type lineLead struct {
+	indent string
+	n      int
+	first  bool
+}
+
+func leadOf(src []byte, lineStart, stmt int) lineLead {
+	if lineStart >= stmt {
+		return lineLead{first: true}
+	}
+	n := lineStart
+	for n < stmt && (src[n] == ' ' || src[n] == '\t' || src[n] == '\f') {
+		n++
+	}
+	l := lineLead{n: n - lineStart, first: n == stmt}
+	l.indent = string(src[lineStart:min(n, lineStart+16)])
+	return l
 }
 
 // NewCache returns an empty cache.
@@ -140,7 +168,10 @@ func (e *Engine) Symbols(f *File, stmts []syntax.Node, c *Cache) *ModuleSymbols 
 	for _, s := range stmts {
 		key := s.Key()
 		sf, ok := c.facts[key]
-		if !ok {
+		// A statement with a syntax error is read afresh: how the parser
+		// recovers from the error may depend on what surrounds it, so the
+		// same text does not always give the same subtree.
+		if !ok || s.HasError() {
 			sf = e.safeFacts(f, s)
 		}
 		c.nextFacts[key] = sf
@@ -256,10 +287,11 @@ func (e *Engine) analyzePython(f *File, res Resolver, c *Cache) []Finding {
 	}
 	c.nextResults = reuseMap(c.nextResults, len(stmts))
 	var out []Finding
+	crlf := f.Text.LineEnding() == "\r\n"
 	for _, s := range stmts {
-		key := resultKey{s.Key(), ctx.Fingerprint()}
+		key := resultKey{s.Key(), ctx.Fingerprint(), crlf, leadOf(f.Text.Bytes, f.Text.LineStart(f.Text.LineOf(s.Start())), s.Start())}
 		rel, ok := c.results[key]
-		if !ok {
+		if !ok || s.HasError() { // (see Symbols)
 			rel = e.checkStatement(f, s, ctx, rules)
 		}
 		c.nextResults[key] = rel

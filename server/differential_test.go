@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -37,9 +38,20 @@ func TestEditsMatchBatchAnalysis(t *testing.T) {
 		dirs, _ := filepath.Glob("../testdata/projects/*")
 		dirs = append(dirs, "../testdata/rules/FG501", "../testdata/rules/FG501-default-limits")
 		for i, dir := range dirs {
-			t.Run(filepath.Base(dir), func(t *testing.T) { editAndCompare(t, dir, int64(i)) })
+			for k := 0; k < diffSeeds(); k++ {
+				t.Run(filepath.Base(dir), func(t *testing.T) { editAndCompare(t, dir, int64(i)+int64(k)*1000) })
+			}
 		}
 	})
+}
+
+// diffSeeds is how many random edit sequences run per fixture: 1, or
+// $FLASKGUARD_DIFF_SEEDS for a longer hunt (60 take about 2.5 minutes).
+func diffSeeds() int {
+	if n, err := strconv.Atoi(os.Getenv("FLASKGUARD_DIFF_SEEDS")); err == nil && n > 0 {
+		return n
+	}
+	return 1
 }
 
 func editAndCompare(t *testing.T, fixture string, seed int64) {
@@ -90,6 +102,7 @@ func editAndCompare(t *testing.T, fixture string, seed int64) {
 	inserts := []string{"x", "q", " ", "\n", "(", ")", "'", ":", "#", "_", ".", "\n\n", "    "}
 	for step := 0; step < 40; step++ {
 		p := paths[rng.Intn(len(paths))]
+		edited := filepath.Base(p)
 		text := texts[p]
 		at := rng.Intn(len(text.Bytes) + 1)
 		end, ins := at, inserts[rng.Intn(len(inserts))]
@@ -101,6 +114,17 @@ func editAndCompare(t *testing.T, fixture string, seed int64) {
 		}
 		for at > 0 && at < len(text.Bytes) && text.Bytes[at] >= 0x80 && text.Bytes[at]&0xC0 == 0x80 {
 			at--
+		}
+		// An LSP position cannot fall between the CR and LF of a line
+		// break (the server would read it as the CR's place).
+		insert := end == at
+		if insideCRLF(text.Bytes, at) {
+			at--
+		}
+		if insert {
+			end = at
+		} else if insideCRLF(text.Bytes, end) {
+			end++
 		}
 		sp, ep := text.OffsetPosition(at), text.OffsetPosition(end)
 		c.change(pathToURI(p), sp.Line, sp.Character, ep.Line, ep.Character, ins)
@@ -124,7 +148,7 @@ func editAndCompare(t *testing.T, fixture string, seed int64) {
 		for i, p := range paths {
 			if w := renderFindings(want[i]); got[p] != w {
 				t.Fatalf("step %d (edit %q at %d-%d of %s): %s\nserver:\n%s\nbatch:\n%s\ntext:\n%s", step, ins, at, end,
-					filepath.Base(paths[0]), filepath.Base(p), got[p], w, texts[p].Bytes)
+					edited, filepath.Base(p), got[p], w, texts[p].Bytes)
 			}
 		}
 	}
@@ -146,4 +170,8 @@ func renderFindings(fs []diagnostics.Finding) string {
 		}
 	}
 	return b.String()
+}
+
+func insideCRLF(src []byte, off int) bool {
+	return off > 0 && off < len(src) && src[off] == '\n' && src[off-1] == '\r'
 }

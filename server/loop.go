@@ -231,6 +231,9 @@ func (s *Server) moveProjectFindings(docs []*document) map[string][]diagnostics.
 	}
 	changes := make(map[string]change, len(docs))
 	for _, d := range docs {
+		if d.analyzedText.LineEnding() != d.text.LineEnding() {
+			return nil // the fixes' inserted lines end otherwise now
+		}
 		changes[d.file.Path] = change{d.edits[0], d.analyzedText}
 	}
 	ok := true

@@ -153,3 +153,80 @@ func TestFastPathCases(t *testing.T) {
 		})
 	}
 }
+
+// In a file with a syntax error, the fast path is taken only when the edit
+// is where the error is: elsewhere, the result would claim the file clean.
+// Two statements run together on one line are an error that no statement
+// reports (the parser inserts a hidden newline between them).
+func TestFastPathWithErrors(t *testing.T) {
+	const runTogether = "\"\"\"Doc.\"\"\"\nimport os\nf(1)for x in (a, b):\n    g(x)\n\n\ny = 1\n"
+	const brokenDef = "\"\"\"Doc.\"\"\"\nimport os\ndef f(:\n    pass\n\n\ny = 1\n"
+	tests := []struct {
+		name     string
+		src      string
+		at, end  int
+		text     string
+		wantFast bool
+	}{
+		{"statements run together, edit elsewhere", runTogether, 4, 4, "#", false},
+		{"statements run together, edit after", runTogether, strings.Index(runTogether, "1\n"), strings.Index(runTogether, "1\n") + 1, "2", false},
+		{"a broken def, edit elsewhere", brokenDef, 4, 4, "#", false},
+		{"a broken def mended", brokenDef, strings.Index(brokenDef, "(:"), strings.Index(brokenDef, "(:") + 1, "()", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tree := Parse([]byte(tc.src))
+			defer tree.Close()
+			if !tree.HasError() {
+				t.Fatal("the base text parses without error")
+			}
+			before := atomic.LoadInt64(&fastPathHits)
+			next := tree.Reparse([]Edit{{Start: tc.at, OldEnd: tc.end, NewText: []byte(tc.text)}})
+			defer next.Close()
+			if fast := atomic.LoadInt64(&fastPathHits) > before; fast != tc.wantFast {
+				t.Errorf("fast path = %v, want %v", fast, tc.wantFast)
+			}
+			fresh := Parse(next.Src())
+			defer fresh.Close()
+			if next.HasError() != fresh.HasError() {
+				t.Errorf("HasError = %v, a fresh parse says %v", next.HasError(), fresh.HasError())
+			}
+			if a, b := topSexp(next), topSexp(fresh); a != b {
+				t.Errorf("differs from a fresh parse:\n%s\nvs\n%s", a, b)
+			}
+		})
+	}
+}
+
+// A statement indented at the top level is an error the parser passes over
+// without a trace; next to one, the region's tokenizer state would differ
+// from the file's, so the fast path leaves the edit to the full parse.
+func TestFastPathNextToIndentedStatements(t *testing.T) {
+	const after = "import os\n\n\nclass Config:\n    A = 1\n    B = 2\n   C = True\n    D = 4\n"
+	const before = "   C = True\nclass Config:\n    A = 1\n    B = 2\n\n\nx = 1\n"
+	tests := []struct {
+		name    string
+		src     string
+		at, end int
+	}{
+		{"an indented statement after", after, strings.Index(after, "    A"), strings.Index(after, "    A") + 1},
+		{"an indented statement before", before, strings.Index(before, "    A"), strings.Index(before, "    A") + 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tree := Parse([]byte(tc.src))
+			defer tree.Close()
+			before := atomic.LoadInt64(&fastPathHits)
+			next := tree.Reparse([]Edit{{Start: tc.at, OldEnd: tc.end}})
+			defer next.Close()
+			if atomic.LoadInt64(&fastPathHits) > before {
+				t.Error("the fast path was taken")
+			}
+			fresh := Parse(next.Src())
+			defer fresh.Close()
+			if a, b := topSexp(next), topSexp(fresh); a != b {
+				t.Errorf("differs from a fresh parse:\n%s\nvs\n%s", a, b)
+			}
+		})
+	}
+}

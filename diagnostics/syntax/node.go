@@ -89,7 +89,8 @@ func (s *subtree) ensure() {
 }
 
 func newSubtree(n *ts.Node, src []byte) *subtree {
-	return &subtree{subtreeNodes: &subtreeNodes{pending: *n, start: uint32(n.StartByte()), end: uint32(n.EndByte()), kind: n.KindId()}, src: src}
+	return &subtree{subtreeNodes: &subtreeNodes{pending: *n, start: uint32(n.StartByte()), end: uint32(n.EndByte()), kind: n.KindId(),
+		hasError: n.HasError() || n.IsError() || n.IsMissing()}, src: src}
 }
 
 func (n Node) node() *flatNode {
@@ -174,8 +175,14 @@ func (n Node) IsError() bool { return n.flag(flagError) }
 // IsMissing reports a node the parser inserted to recover from an error.
 func (n Node) IsMissing() bool { return n.flag(flagMissing) }
 
-// HasError reports an ERROR or missing node at or below n.
-func (n Node) HasError() bool { return n.flag(flagHasError) }
+// HasError reports an ERROR or missing node at or below n. For a
+// statement (a subtree's root) it is known without copying the subtree.
+func (n Node) HasError() bool {
+	if n.t != nil && n.i == 0 && !n.t.flat {
+		return n.t.hasError
+	}
+	return n.flag(flagHasError)
+}
 
 // firstChild is the index of n's first child or -1 (pre-order: the next
 // node, if n is its parent).

@@ -275,10 +275,24 @@ func (t *Tree) reparseStatement(e Edit, text *source.Text, input ts.InputEdit) *
 	// edited ones may be broken now (being typed) as long as the edit
 	// mends them.
 	if t.HasError() {
+		inRegion := false
 		for j, n := range top {
-			if (j < a || j > b) && (n.t.hasError || kindName(n.t.kind) == "ERROR") {
+			bad := n.t.hasError || kindName(n.t.kind) == "ERROR"
+			if (j < a || j > b) && bad {
 				return nil
 			}
+			inRegion = inRegion || bad
+			// Two statements on one line without ";" between them: the
+			// parser inserted a newline, a hidden node that no statement
+			// reports, so the error cannot be known to be in the region.
+			if j > 0 && n.Start() < lineEnd(old, top[j-1].End()) {
+				if k := kindName(n.t.kind); k != ";" && k != "comment" && kindName(top[j-1].t.kind) != ";" {
+					return nil
+				}
+			}
+		}
+		if !inRegion {
+			return nil // the error is somewhere no statement shows
 		}
 	}
 	r0, r1 := lineStart(old, e.Start), lineEnd(old, e.OldEnd)
@@ -301,6 +315,26 @@ func (t *Tree) reparseStatement(e Edit, text *source.Text, input ts.InputEdit) *
 	}
 	if b+1 < len(top) && top[b+1].Start() < lineEnd(old, r1) && top[b+1].Kind() != "comment" {
 		return nil // (a comment there is the region's trailing comment)
+	}
+	// The statements around the region must start their lines too: one
+	// indented at the top level (an error the parser passes over without
+	// a trace) leaves the indentation the tokenizer tracks in another
+	// state than at column 0, before and after the region.
+	for j := a - 1; j >= 0; j-- {
+		if kindName(top[j].t.kind) != "comment" {
+			if lineIndented(old, top[j].Start()) {
+				return nil
+			}
+			break
+		}
+	}
+	for j := b + 1; j < len(top); j++ {
+		if kindName(top[j].t.kind) != "comment" {
+			if lineIndented(old, top[j].Start()) {
+				return nil
+			}
+			break
+		}
 	}
 	for j := a; j <= b; j++ {
 		if top[j].Kind() == "comment" && (j == a || j == b) {
@@ -355,6 +389,12 @@ func (t *Tree) reparseStatement(e Edit, text *source.Text, input ts.InputEdit) *
 	pending := make([]ts.InputEdit, len(t.pending), len(t.pending)+1)
 	copy(pending, t.pending)
 	return &Tree{text: text, base: t.base.retain(), pending: append(pending, input), top: newTop, clean: 1}
+}
+
+// lineIndented reports that off's line starts with whitespace.
+func lineIndented(src []byte, off int) bool {
+	ls := lineStart(src, off)
+	return ls < len(src) && (src[ls] == ' ' || src[ls] == '\t' || src[ls] == '\f')
 }
 
 // endsWithContinuation reports a backslash ending the last line of src.

@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"fmt"
+	"hash/maphash"
 	"reflect"
 	"runtime/debug"
 	"sort"
@@ -117,30 +118,32 @@ type resultKey struct {
 	crlf bool
 	// lead is what precedes the statement on its line (nothing, in a
 	// valid module): fixes indent the lines they insert by it.
-	lead lineLead
+	lead uint64
 }
 
-// lineLead is the indentation of a statement's line (its first bytes and
-// its length: the fixes of statements on a megabyte-long line must not
-// each keep a copy) and whether the statement begins the line's text.
-type lineLead struct {
-	indent string
-	n      int
-	first  bool
-}
-
-func leadOf(src []byte, lineStart, stmt int) lineLead {
+// leadOf identifies what precedes a statement on its line, as the fixes
+// see it: the line's indentation and whether the statement begins the
+// line's text (0 for a statement at column 0, as in any valid module).
+// A hash, not a copy: the statements of a megabyte-long line must not
+// each keep one.
+func leadOf(src []byte, lineStart, stmt int) uint64 {
 	if lineStart >= stmt {
-		return lineLead{first: true}
+		return 0
 	}
 	n := lineStart
 	for n < stmt && (src[n] == ' ' || src[n] == '\t' || src[n] == '\f') {
 		n++
 	}
-	l := lineLead{n: n - lineStart, first: n == stmt}
-	l.indent = string(src[lineStart:min(n, lineStart+16)])
-	return l
+	var h maphash.Hash
+	h.SetSeed(leadSeed)
+	h.Write(src[lineStart:n])
+	if n < stmt {
+		h.WriteByte(1) // code before the statement on its line
+	}
+	return h.Sum64() | 1
 }
+
+var leadSeed = maphash.MakeSeed()
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {

@@ -83,6 +83,7 @@ type Tree struct {
 	top     []Node         // TopLevel, memoised
 	stmts   []Node         // Statements, memoised
 	clean   int8           // 0 unknown, 1 no syntax error, -1 has one
+	loneCR  int8           // 0 unknown, 1 no lone "\r" in text, -1 one at least
 	real    *Tree          // a real parse of text, made on demand by Root for a virtual tree
 	// abandoned: the parse was given up (binary or too slow); no statements.
 	abandoned bool
@@ -197,7 +198,7 @@ const maxPending = 200
 // Reparse applies edits in order (each against the text the previous one
 // produced) and returns the tree of the result; the receiver is unchanged
 // and stays usable until closed. Offsets out of range are clamped.
-func (t *Tree) Reparse(edits []Edit) *Tree {
+func (t *Tree) Reparse(edits []Edit) (out *Tree) {
 	text := t.text
 	var inputs []ts.InputEdit
 	var applied []Edit
@@ -218,7 +219,20 @@ func (t *Tree) Reparse(edits []Edit) *Tree {
 		applied = append(applied, e)
 		text = next
 	}
-	if t.base == nil { // abandoned or detached: start afresh
+	lone := loneCR(text.Bytes)
+	defer func() {
+		if out != nil { // the scan is done for the next edit too
+			out.loneCR = 1
+			if lone {
+				out.loneCR = -1
+			}
+		}
+	}()
+	if t.base == nil || lone || t.hasLoneCR() {
+		// Abandoned or detached: start afresh. So too with a "\r" that
+		// does not end a line (old Mac line breaks): tree-sitter's
+		// incremental reparse then disagrees with a fresh parse
+		// (FuzzIncrementalEdits found "0\r" edited into "\\").
 		return parse(context.Background(), text, nil)
 	}
 	if len(applied) == 1 {
@@ -227,6 +241,30 @@ func (t *Tree) Reparse(edits []Edit) *Tree {
 		}
 	}
 	return t.reparseAll(text, inputs)
+}
+
+// hasLoneCR reports a "\r" not followed by "\n" in the tree's text.
+func (t *Tree) hasLoneCR() bool {
+	if t.loneCR == 0 {
+		t.loneCR = 1
+		if loneCR(t.text.Bytes) {
+			t.loneCR = -1
+		}
+	}
+	return t.loneCR < 0
+}
+
+func loneCR(src []byte) bool {
+	for i := 0; ; {
+		j := bytes.IndexByte(src[i:], '\r')
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+		if i == len(src) || src[i] != '\n' {
+			return true
+		}
+	}
 }
 
 // fastPathHits counts statement-only reparses (read by tests).

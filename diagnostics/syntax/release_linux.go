@@ -53,7 +53,6 @@ func ReleaseMemory() {
 	C.malloc_trim(0)
 }
 
-
 // mallocArenas counts glibc's malloc arenas (-1 when malloc_info fails).
 func mallocArenas() int {
 	var n C.size_t

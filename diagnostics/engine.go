@@ -306,6 +306,30 @@ func (e *Engine) analyzePython(f *File, res Resolver, c *Cache) []Finding {
 	return out
 }
 
+// FindingsStillHold reports whether the findings of the last AnalyzeFile
+// of f through c still hold now that res changed, without the tree: f's
+// text is the one c last read, and its context, rebuilt from res (and kept
+// in c), has the same fingerprint, which with the statements' texts is all
+// statement rules see (see resultKey). A server then spares the parse of a
+// document whose tree it evicted, when an edit elsewhere changed facts it
+// looks up but not what it resolves them to. The engine's settings must be
+// those of that analysis.
+func (e *Engine) FindingsStillHold(f *File, res Resolver, c *Cache) bool {
+	if c == nil || c.ctx == nil || c.sym == nil || f.Kind != KindPython ||
+		c.symText != f.Text || c.sym.Module != f.Module || c.symPackage != f.IsPackage {
+		return false
+	}
+	if !c.ctx.Stale(c.sym, res) {
+		return true
+	}
+	ctx := RebuildContext(c.ctx, c.sym, res)
+	if ctx.Fingerprint() != c.ctx.Fingerprint() {
+		return false
+	}
+	c.ctx = ctx
+	return true
+}
+
 // checkStatement runs every statement rule on s and returns findings with
 // offsets relative to s, so they stay valid when s moves.
 func (e *Engine) checkStatement(f *File, s syntax.Node, ctx *Context, rules []*Rule) []Finding {

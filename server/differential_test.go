@@ -26,7 +26,11 @@ import (
 // reuse of the others' findings.
 func TestEditsMatchBatchAnalysis(t *testing.T) {
 	before, factsBefore := atomic.LoadInt64(&movedRounds), atomic.LoadInt64(&factsMovedRounds)
+	heldBefore := atomic.LoadInt64(&findingsHeld)
 	defer func() {
+		if n := atomic.LoadInt64(&findingsHeld) - heldBefore; n < 5 {
+			t.Errorf("a stale context left the findings as they were in only %d analyses: the test does not exercise it", n)
+		}
 		if n := atomic.LoadInt64(&movedRounds) - before; n < 20 {
 			t.Errorf("project findings were moved in only %d analyses: the test does not exercise it", n)
 		}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"go.lsp.dev/protocol"
 
@@ -33,6 +34,7 @@ type document struct {
 	findingsOf  int32                 // the version they are for
 	ownFindings []diagnostics.Finding // the file's own rules' part of findings
 	projectRaw  []diagnostics.Finding // the project rules' findings for it, before Finish
+	projectDone []diagnostics.Finding // projectRaw through Finish, for this text
 	touched     uint64                // when last opened or edited (see Server.evictTrees)
 
 	// For Server.moveProjectFindings: the text the last analysis saw, and
@@ -114,10 +116,17 @@ func (d *document) ensureTree() {
 	if d.kind != diagnostics.KindPython || d.tree != nil {
 		return
 	}
+	if !d.dirty {
+		atomic.AddInt64(&unchangedParses, 1)
+	}
 	d.tree = syntax.Parse(d.text.Bytes)
 	d.text = d.tree.Text()
 	d.file.Text, d.file.Tree = d.text, d.tree
 }
+
+// unchangedParses counts the parses of documents that did not change since
+// their last analysis, whose trees were evicted (for tests).
+var unchangedParses int64
 
 // dropTree frees the tree of a document not being edited: it is C memory,
 // about 1 MB per 1,000 lines. Its findings, symbols and caches stay.

@@ -190,16 +190,27 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 		}
 		var findings []diagnostics.Finding
 		if d.path == "" || !s.config.Excluded(d.path, false) {
-			if recheck || d.ownFindings == nil {
+			// A document rechecked only because facts it looks up changed
+			// keeps its findings when what it resolves stayed the same:
+			// no parse for a document whose tree was evicted.
+			if (recheck || d.ownFindings == nil) &&
+				(d.dirty || recheckAll || d.ownFindings == nil || !s.findingsStillHold(d)) {
 				d.ensureTree()
 				d.ownFindings = s.engine.AnalyzeFile(d.file, s.project, d.cache)
 				analysed++
 			}
 			findings = append(findings, d.ownFindings...)
+			if len(raw) == 0 {
+				d.projectDone = nil
+			} else if d.dirty || recheckAll || d.projectDone == nil || !sameRawFindings(d.projectRaw, raw) {
+				// Finishing reads the file (fixes are finalised against its
+				// tree); the same raw findings on the same text finish the same.
+				d.ensureTree()
+				d.projectDone = s.engine.Finish(d.file, cloneFindings(raw))
+			}
 			d.projectRaw = raw
-			if len(raw) > 0 {
-				d.ensureTree() // fixes are finalised against the tree
-				findings = append(findings, s.engine.Finish(d.file, cloneFindings(raw))...)
+			if len(d.projectDone) > 0 {
+				findings = append(findings, d.projectDone...)
 				diagnostics.SortFindings(findings)
 			}
 			findings = s.dropPerFileIgnores(d, findings)
@@ -299,6 +310,18 @@ func (s *Server) moveProjectFindings(docs []*document) map[string][]diagnostics.
 // movedRounds counts analyses that moved the project findings, and
 // factsMovedRounds those of them where the edit moved facts (for tests).
 var movedRounds, factsMovedRounds int64
+
+// findingsHeld counts the documents whose context went stale but whose
+// findings still held (for tests).
+var findingsHeld int64
+
+func (s *Server) findingsStillHold(d *document) bool {
+	if !s.engine.FindingsStillHold(d.file, s.project, d.cache) {
+		return false
+	}
+	atomic.AddInt64(&findingsHeld, 1)
+	return true
+}
 
 // keptTrees is how many documents keep their syntax tree between edits:
 // the ones touched last. The others are parsed again when next edited or

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -44,6 +45,54 @@ func testCrossFileLiveUpdate(t *testing.T) {
 		list := c.published(appURI)
 		return len(list) > 1 && len(list[len(list)-1].Diagnostics) == 0
 	}, "app.py findings not updated after factory.py changed")
+}
+
+// An edit that changes a module's facts makes the documents importing it
+// stale; when what they resolve stays the same, their findings hold as they
+// are: no re-analysis, and no parse of an evicted tree.
+func TestStaleContextKeepsFindings(t *testing.T) { withTreeBudgets(t, testStaleContextKeepsFindings) }
+
+func testStaleContextKeepsFindings(t *testing.T) {
+	c := newClient(t)
+	c.initialize(map[string]interface{}{"select": []string{"FG4", "FG5"}})
+	factoryURI, appURI := "file:///proj/factory.py", "file:///proj/app.py"
+	c.open(factoryURI, "from flask import Flask\n\n\ndef make():\n    return Flask(__name__)\n")
+	// FG401 is the file's own finding, FG501 (on add_url_rule) the project
+	// rules'.
+	c.open(appURI, "from factory import make\n\napp = make()\napp.run(debug=True)\n\n\ndef login():\n    return \"x\"\n\n\napp.add_url_rule(\"/login\", \"login\", login, methods=[\"POST\"])\n")
+	if ds := c.waitDiagnostics(appURI); fmt.Sprint(codes(ds)) != "[FG401 FG501]" {
+		t.Fatalf("app.py: want FG401 and FG501 through the factory, got %v", codes(ds))
+	}
+	c.waitDiagnostics(factoryURI)
+	held, parses := atomic.LoadInt64(&findingsHeld), atomic.LoadInt64(&unchangedParses)
+	appPublished := len(c.published(appURI))
+	// A new function in factory.py: new facts, make() unchanged.
+	c.replaceAll(factoryURI, "from flask import Flask\n\n\ndef helper():\n    return 1\n\n\ndef make():\n    return Flask(__name__)\n")
+	c.waitDiagnostics(factoryURI)
+	// factory.py may be published before app.py is looked at: a request
+	// answered after the analysis marks its end.
+	var hover interface{}
+	if err := c.call("textDocument/hover", map[string]interface{}{
+		"textDocument": map[string]interface{}{"uri": appURI}, "position": map[string]interface{}{"line": 0, "character": 0},
+	}, &hover); err != nil {
+		t.Fatal(err)
+	}
+	if n := atomic.LoadInt64(&findingsHeld) - held; n != 1 {
+		t.Errorf("app.py's findings were held %d times after an edit that left make() as it was, want 1", n)
+	}
+	if n := atomic.LoadInt64(&unchangedParses) - parses; n != 0 {
+		t.Errorf("%d unchanged documents were parsed again after an edit that changed nothing they resolve", n)
+	}
+	if n := len(c.published(appURI)); n != appPublished {
+		t.Errorf("app.py was published again (%d → %d times) though its findings did not change", appPublished, n)
+	}
+	// make() now returns something else: app.py is analysed again (the
+	// login view is still judged: add_url_rule on an object of the project).
+	c.replaceAll(factoryURI, "class Worker:\n    def run(self, debug=False):\n        pass\n\n\ndef make():\n    return Worker()\n")
+	waitFor(t, func() bool {
+		list := c.published(appURI)
+		return len(list) > appPublished && fmt.Sprint(codes(list[len(list)-1].Diagnostics)) == "[FG501]"
+	}, "app.py findings not updated after make() changed")
 }
 
 // The workspace is indexed after initialized (with $/progress when the

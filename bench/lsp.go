@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand"
+	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -270,5 +272,67 @@ func Memory(bin string, docs, lines, edits, sampleEvery int, stderr io.Writer) (
 	r.PeakKB, _ = ProcStatus(c.Pid(), "VmHWM")
 	r.Latency = percentiles(lat)
 	r.Elapsed = time.Since(start)
+	return r, nil
+}
+
+// WorkspaceEditsResult is what WorkspaceEdits measured.
+type WorkspaceEditsResult struct {
+	Latency Percentiles
+	RSSKB   int // VmRSS after the edits
+	PeakKB  int // VmHWM
+}
+
+// WorkspaceEdits opens the workspace dir in bin, waits for its indexing to
+// end, opens file (a path under dir) and makes n single-character edits at
+// random places of it, each awaited: typing in a large project, where an
+// edit that changes the file's facts makes the server rebuild the project
+// model from every indexed file.
+func WorkspaceEdits(bin, dir, file string, n int, stderr io.Writer) (WorkspaceEditsResult, error) {
+	var r WorkspaceEditsResult
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return r, err
+	}
+	c, err := Start(bin, stderr)
+	if err != nil {
+		return r, err
+	}
+	defer c.Close()
+	w := newPublishWaiter(c)
+	publish := c.OnNotify
+	indexed := make(chan struct{})
+	var once sync.Once
+	c.SetOnNotify(func(m Message) {
+		if m.Method == "$/progress" && strings.Contains(string(m.Params), `"end"`) {
+			once.Do(func() { close(indexed) })
+		}
+		publish(m)
+	})
+	if err := c.Initialize(dir, true, nil); err != nil {
+		return r, err
+	}
+	select {
+	case <-indexed:
+	case <-time.After(5 * time.Minute):
+		return r, fmt.Errorf("no $/progress end within 5 minutes")
+	}
+	e := &editor{uri: "file://" + file, text: source.New(src), version: 1}
+	c.Open(e.uri, string(src))
+	if err := w.wait(e.uri, 1, time.Minute); err != nil {
+		return r, err
+	}
+	rng := rand.New(rand.NewSource(1))
+	lat := make([]time.Duration, 0, n)
+	for i := 0; i < n; i++ {
+		start := time.Now()
+		e.next(c, rng)
+		if err := w.wait(e.uri, e.version, time.Minute); err != nil {
+			return r, err
+		}
+		lat = append(lat, time.Since(start))
+	}
+	r.Latency = percentiles(lat)
+	r.RSSKB, _ = ProcStatus(c.Pid(), "VmRSS")
+	r.PeakKB, _ = ProcStatus(c.Pid(), "VmHWM")
 	return r, nil
 }

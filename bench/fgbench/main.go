@@ -23,7 +23,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: fgbench gentree|parse|time|coldstart|index|edits|memory ...")
+		fmt.Fprintln(os.Stderr, "usage: fgbench gentree|parse|time|coldstart|index|edits|wsedits|memory ...")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
@@ -87,6 +87,15 @@ func main() {
 		var p bench.Percentiles
 		p, err = bench.EditLatency(fs.Arg(0), *lines, *n, os.Stderr)
 		fmt.Printf("edit → publish through the binary (%d-line file): %s\n", *lines, p)
+	case "wsedits":
+		n := fs.Int("n", 500, "edits")
+		fs.Parse(os.Args[2:])
+		var r bench.WorkspaceEditsResult
+		r, err = bench.WorkspaceEdits(fs.Arg(0), fs.Arg(1), fs.Arg(2), *n, os.Stderr)
+		if err == nil {
+			fmt.Printf("edit → publish in an indexed workspace (%s): %s; RSS %.1f MB after, peak %.1f MB\n",
+				fs.Arg(2), r.Latency, float64(r.RSSKB)/1024, float64(r.PeakKB)/1024)
+		}
 	case "memory":
 		docs := fs.Int("docs", 200, "documents opened")
 		lines := fs.Int("lines", 1000, "lines per document")

@@ -277,7 +277,11 @@ func Memory(bin string, docs, lines, edits, sampleEvery int, stderr io.Writer) (
 
 // WorkspaceEditsResult is what WorkspaceEdits measured.
 type WorkspaceEditsResult struct {
-	Latency Percentiles
+	Latency Percentiles // to the edited file's diagnostics
+	// Settled: to the reply of a code action request sent right after the
+	// edit, which waits for the project rules (a server may publish the
+	// edited file before running them).
+	Settled Percentiles
 	RSSKB   int // VmRSS after the edits
 	PeakKB  int // VmHWM
 }
@@ -286,7 +290,8 @@ type WorkspaceEditsResult struct {
 // end, opens file (a path under dir) and makes n single-character edits at
 // random places of it, each awaited: typing in a large project, where an
 // edit that changes the file's facts makes the server rebuild the project
-// model from every indexed file.
+// model from every indexed file. Then n more, each followed by a code
+// action request whose reply is awaited (Settled).
 func WorkspaceEdits(bin, dir, file string, n int, stderr io.Writer) (WorkspaceEditsResult, error) {
 	var r WorkspaceEditsResult
 	src, err := os.ReadFile(file)
@@ -332,6 +337,20 @@ func WorkspaceEdits(bin, dir, file string, n int, stderr io.Writer) (WorkspaceEd
 		lat = append(lat, time.Since(start))
 	}
 	r.Latency = percentiles(lat)
+	settled := make([]time.Duration, 0, n)
+	for i := 0; i < n; i++ {
+		start := time.Now()
+		e.next(c, rng)
+		if _, err := c.Call("textDocument/codeAction", map[string]interface{}{
+			"textDocument": map[string]string{"uri": e.uri},
+			"range":        map[string]interface{}{"start": map[string]int{"line": 0, "character": 0}, "end": map[string]int{"line": 0, "character": 0}},
+			"context":      map[string]interface{}{"diagnostics": []interface{}{}},
+		}, time.Minute); err != nil {
+			return r, err
+		}
+		settled = append(settled, time.Since(start))
+	}
+	r.Settled = percentiles(settled)
 	r.RSSKB, _ = ProcStatus(c.Pid(), "VmRSS")
 	r.PeakKB, _ = ProcStatus(c.Pid(), "VmHWM")
 	return r, nil

@@ -63,14 +63,32 @@ func (e *Engine) AnalyzeAll(inputs []Input) [][]Finding {
 // ProjectFindings runs the project rules and groups their findings by path
 // (not yet finished: callers pass them through Finish with their file).
 func (e *Engine) ProjectFindings(p *Project) map[string][]Finding {
+	out, _ := e.ProjectFindingsUnless(p, nil)
+	return out
+}
+
+// ProjectFindingsUnless is ProjectFindings that gives up (nil, false) as
+// soon as interrupted reports true, which it asks between files of the
+// model's build and between rules: a server runs the project rules of a
+// large project only while no input waits. A nil interrupted never does.
+func (e *Engine) ProjectFindingsUnless(p *Project, interrupted func() bool) (_ map[string][]Finding, done bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			if _, ok := v.(interruption); !ok {
+				panic(v)
+			}
+			done = false
+		}
+	}()
 	var all []Finding
 	var model *Model
 	for _, r := range e.Registry.Rules() {
 		if r.CheckProject == nil || !e.Settings.Enabled(r.Code) {
 			continue
 		}
+		checkInterrupt(interrupted)
 		if model == nil {
-			model = e.safeModel(p)
+			model = e.safeModel(p, interrupted)
 		}
 		pass := &ProjectPass{Rule: r, Project: p, Model: model, Settings: e.Settings, findings: &all}
 		e.run(r, "(project)", func() { r.CheckProject(pass) })
@@ -79,7 +97,17 @@ func (e *Engine) ProjectFindings(p *Project) map[string][]Finding {
 	for _, fd := range all {
 		byPath[fd.Path] = append(byPath[fd.Path], fd)
 	}
-	return byPath
+	return byPath, true
+}
+
+// interruption is the panic that unwinds an interrupted ProjectFindingsUnless
+// (recovered there; the recovers on its way let it through).
+type interruption struct{}
+
+func checkInterrupt(interrupted func() bool) {
+	if interrupted != nil && interrupted() {
+		panic(interruption{})
+	}
 }
 
 // Parallel runs fn(0..n-1) on GOMAXPROCS workers.

@@ -350,6 +350,9 @@ func (e *Engine) checkStatement(f *File, s syntax.Node, ctx *Context, rules []*R
 func (e *Engine) run(r *Rule, path string, check func()) {
 	defer func() {
 		if v := recover(); v != nil {
+			if _, ok := v.(interruption); ok {
+				panic(v)
+			}
 			e.Log.Error("rule panicked", zap.String("rule", r.Code), zap.String("file", path),
 				zap.String("panic", fmt.Sprint(v)), zap.ByteString("stack", debug.Stack()))
 		}

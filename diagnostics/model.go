@@ -216,7 +216,9 @@ func hasString(list []string, s string) bool {
 }
 
 // Model returns p's model, rebuilt from cached facts when p changed.
-func (e *Engine) Model(p *Project) *Model {
+func (e *Engine) Model(p *Project) *Model { return e.model(p, nil) }
+
+func (e *Engine) model(p *Project, interrupted func() bool) *Model {
 	p.modelMu.Lock()
 	defer p.modelMu.Unlock()
 	gen := p.Generation()
@@ -227,7 +229,7 @@ func (e *Engine) Model(p *Project) *Model {
 	if read == nil {
 		read = os.ReadFile
 	}
-	m := buildModel(p, read)
+	m := buildModel(p, read, interrupted)
 	p.model, p.modelGen = m, gen
 	return m
 }
@@ -673,7 +675,7 @@ func (p *Project) PrepareModel(path string) {
 	}
 }
 
-func buildModel(p *Project, read ReadFileFunc) *Model {
+func buildModel(p *Project, read ReadFileFunc, interrupted func() bool) *Model {
 	m := &Model{byPath: map[string]*fileIndex{}}
 	for _, pf := range p.Files() {
 		if pf.File.Kind != KindPython {
@@ -691,6 +693,7 @@ func buildModel(p *Project, read ReadFileFunc) *Model {
 	r.moduleGen = p.moduleGen
 	p.mu.RUnlock()
 	m.r = r
+	r.interrupted = interrupted
 	r.build()
 	return m
 }
@@ -707,12 +710,15 @@ func sortApps(apps []*App) {
 
 // safeModel is Model that logs a panic and returns an empty model, so that
 // a bug in the model costs the project rules, not the analysis.
-func (e *Engine) safeModel(p *Project) (m *Model) {
+func (e *Engine) safeModel(p *Project, interrupted func() bool) (m *Model) {
 	defer func() {
 		if v := recover(); v != nil {
+			if _, ok := v.(interruption); ok {
+				panic(v)
+			}
 			e.Log.Error("panic building the project model", zap.String("panic", fmt.Sprint(v)), zap.ByteString("stack", debug.Stack()))
 			m = &Model{byPath: map[string]*fileIndex{}}
 		}
 	}()
-	return e.Model(p)
+	return e.model(p, interrupted)
 }

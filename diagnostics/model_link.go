@@ -81,6 +81,7 @@ func (r *resolver) build() {
 	m := r.m
 	// Constructors: apps, blueprints, extensions.
 	for _, fi := range m.files {
+		checkInterrupt(r.interrupted)
 		if fi.test {
 			continue // a test suite's apps and writes are not the app's
 		}
@@ -137,6 +138,7 @@ func (r *resolver) build() {
 	}
 
 	for _, fi := range m.files {
+		checkInterrupt(r.interrupted)
 		if fi.test {
 			continue
 		}

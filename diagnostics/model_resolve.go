@@ -105,6 +105,9 @@ type resolver struct {
 	m    *Model
 	p    *Project
 	read ReadFileFunc
+	// interrupted, asked between files, stops the build (see
+	// Engine.ProjectFindingsUnless).
+	interrupted func() bool
 
 	modules  map[string]*fileIndex
 	modMemo  map[string]*fileIndex

@@ -296,3 +296,77 @@ func TestConfigFixShapes(t *testing.T) {
 		}
 	}
 }
+
+// ProjectFindingsUnless gives up wherever it is interrupted (between rules
+// or between files of the model's build) and leaves nothing half-built:
+// the next run gives what an uninterrupted one gives.
+func TestProjectFindingsInterrupted(t *testing.T) {
+	files := map[string]string{}
+	root := "../testdata/projects/blueprints_unprotected"
+	filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() && strings.HasSuffix(p, ".py") {
+			src, _ := os.ReadFile(p)
+			rel, _ := filepath.Rel(root, p)
+			files[rel] = string(src)
+		}
+		return nil
+	})
+	render := func(tp *testProject, byPath map[string][]diagnostics.Finding) []string {
+		var out []string
+		for path, fs := range byPath {
+			for _, fd := range fs {
+				out = append(out, fmt.Sprintf("%s:%d %s", path, tp.p.File(path).File.Text.LineOf(fd.Start)+1, fd.Code))
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	fresh := newTestProject(diagnostics.DefaultSettings(), files)
+	want := render(fresh, fresh.engine.ProjectFindings(fresh.p))
+	if len(want) == 0 {
+		t.Fatal("no project findings: the test checks nothing")
+	}
+	for after := 0; ; after++ {
+		tp := newTestProject(diagnostics.DefaultSettings(), files)
+		asked := 0
+		got, done := tp.engine.ProjectFindingsUnless(tp.p, func() bool { asked++; return asked > after })
+		if done {
+			if after < len(files)+2 {
+				t.Fatalf("done after %d questions: fewer than the files and rules", after)
+			}
+			if g := render(tp, got); !sameStrings(g, want) {
+				t.Fatalf("uninterrupted: %v, want %v", g, want)
+			}
+			break
+		}
+		if got != nil {
+			t.Errorf("interrupted after %d questions: findings %v", after, got)
+		}
+		again, done := tp.engine.ProjectFindingsUnless(tp.p, nil)
+		if g := render(tp, again); !done || !sameStrings(g, want) {
+			t.Fatalf("after an interruption at question %d: %v (done %v), want %v", after+1, g, done, want)
+		}
+	}
+}
+
+// PythonBytes follows puts, replacements and removals.
+func TestProjectPythonBytes(t *testing.T) {
+	p := diagnostics.NewProject()
+	put := func(path, src string) {
+		tree := syntax.Parse([]byte(src))
+		defer tree.Close()
+		f := diagnostics.NewPythonFile(path, diagnostics.ModuleName(".", path), tree)
+		p.Put(f, nil)
+	}
+	put("a.py", "x = 1\n")
+	put("b.py", "y = 22\n")
+	put("a.py", "x = 100\n")
+	if got := p.PythonBytes(); got != 8+7 {
+		t.Errorf("after two files and a replacement: %d bytes, want 15", got)
+	}
+	p.Remove("b.py")
+	p.Remove("missing.py")
+	if got := p.PythonBytes(); got != 8 {
+		t.Errorf("after a removal: %d bytes, want 8", got)
+	}
+}

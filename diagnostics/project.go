@@ -18,6 +18,8 @@ type Project struct {
 	moduleGen uint64
 
 	sorted []*ProjectFile // Files' result, nil when files changed
+	// pyBytes is the size of the Python files' texts (see PythonBytes).
+	pyBytes int
 
 	// suffix caches ModuleSymbols' suffix matches (module → full name, ""
 	// for none); cleared when the set of module names changes.
@@ -94,6 +96,10 @@ func (p *Project) Put(f *File, sym *ModuleSymbols) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	_, known := p.modules[f.Module]
+	if old, ok := p.files[f.Path]; ok {
+		p.pyBytes -= pythonBytes(old.File)
+	}
+	p.pyBytes += pythonBytes(f)
 	if old, ok := p.files[f.Path]; ok && old.File.Module != "" && p.modules[old.File.Module] == old {
 		delete(p.modules, old.File.Module)
 		if old.File.Module != f.Module || f.Kind != KindPython {
@@ -117,6 +123,7 @@ func (p *Project) Remove(path string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if old, ok := p.files[path]; ok {
+		p.pyBytes -= pythonBytes(old.File)
 		if p.modules[old.File.Module] == old {
 			delete(p.modules, old.File.Module)
 			p.clearSuffix()
@@ -125,6 +132,21 @@ func (p *Project) Remove(path string) {
 		p.gen++
 		p.sorted = nil
 	}
+}
+
+// PythonBytes is the size of the project's Python source, in bytes, as
+// put (what rebuilding the model costs is about proportional to it).
+func (p *Project) PythonBytes() int {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.pyBytes
+}
+
+func pythonBytes(f *File) int {
+	if f.Kind != KindPython || f.Text == nil {
+		return 0
+	}
+	return len(f.Text.Bytes)
 }
 
 // File returns a file's entry or nil.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"math/rand"
 	"os"
@@ -26,8 +27,11 @@ import (
 // reuse of the others' findings.
 func TestEditsMatchBatchAnalysis(t *testing.T) {
 	before, factsBefore := atomic.LoadInt64(&movedRounds), atomic.LoadInt64(&factsMovedRounds)
-	heldBefore := atomic.LoadInt64(&findingsHeld)
+	heldBefore, deferredBefore := atomic.LoadInt64(&findingsHeld), atomic.LoadInt64(&deferredRounds)
 	defer func() {
+		if n := atomic.LoadInt64(&deferredRounds) - deferredBefore; n < 20 {
+			t.Errorf("project rules were deferred in only %d analyses: the test does not exercise it", n)
+		}
 		if n := atomic.LoadInt64(&findingsHeld) - heldBefore; n < 5 {
 			t.Errorf("a stale context left the findings as they were in only %d analyses: the test does not exercise it", n)
 		}
@@ -39,13 +43,15 @@ func TestEditsMatchBatchAnalysis(t *testing.T) {
 		}
 	}()
 	withTreeBudgets(t, func(t *testing.T) {
-		dirs, _ := filepath.Glob("../testdata/projects/*")
-		dirs = append(dirs, "../testdata/rules/FG501", "../testdata/rules/FG501-default-limits")
-		for i, dir := range dirs {
-			for k := 0; k < diffSeeds(); k++ {
-				t.Run(filepath.Base(dir), func(t *testing.T) { editAndCompare(t, dir, int64(i)+int64(k)*1000) })
+		withProjectRulesDeferred(t, func(t *testing.T) {
+			dirs, _ := filepath.Glob("../testdata/projects/*")
+			dirs = append(dirs, "../testdata/rules/FG501", "../testdata/rules/FG501-default-limits")
+			for i, dir := range dirs {
+				for k := 0; k < diffSeeds(); k++ {
+					t.Run(filepath.Base(dir), func(t *testing.T) { editAndCompare(t, dir, int64(i)+int64(k)*1000) })
+				}
 			}
-		}
+		})
 	})
 }
 
@@ -138,6 +144,11 @@ func editAndCompare(t *testing.T, fixture string, seed int64) {
 		got := map[string]string{}
 		done := make(chan struct{})
 		s.enqueue(func() {
+			// Deferred project rules run once no input waits: this input
+			// asks for the settled state, as a code action does.
+			for s.projectPending {
+				s.analyzeAndPublish(context.Background())
+			}
 			for _, d := range s.docs {
 				got[d.path] = renderFindings(d.findings)
 			}

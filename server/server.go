@@ -48,6 +48,14 @@ type Server struct {
 	projectDirty bool   // workspace files changed on disk
 	touches      uint64 // a clock for document.touched
 	keptTrees    int    // see keptTrees
+	// deferProjectRulesAbove: see the package variable. projectPending:
+	// an analysis published edited documents before running the project
+	// rules, which settle runs when no input waits.
+	deferProjectRulesAbove int
+	projectPending         bool
+	// settling: the analysis runs deferred project rules, which give way
+	// to input (interrupted: they did).
+	settling, interrupted bool
 	// projectFindings are the project rules' findings of the last analysis
 	// (before Finish), by path.
 	projectFindings map[string][]diagnostics.Finding
@@ -88,15 +96,16 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, opts Options) int {
 		log = zap.NewNop()
 	}
 	s := &Server{
-		log:       log,
-		logLevel:  opts.LogLevel,
-		cancelled: map[string]bool{},
-		exited:    make(chan struct{}),
-		work:      make(chan func(), 4096),
-		docs:      map[string]*document{},
-		project:   diagnostics.NewProject(),
-		settings:  diagnostics.DefaultSettings(),
-		keptTrees: keptTrees,
+		log:                    log,
+		logLevel:               opts.LogLevel,
+		cancelled:              map[string]bool{},
+		exited:                 make(chan struct{}),
+		work:                   make(chan func(), 4096),
+		docs:                   map[string]*document{},
+		project:                diagnostics.NewProject(),
+		settings:               diagnostics.DefaultSettings(),
+		keptTrees:              keptTrees,
+		deferProjectRulesAbove: deferProjectRulesAbove,
 	}
 	if serverCreated != nil {
 		serverCreated(s)

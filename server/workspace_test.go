@@ -28,6 +28,21 @@ func withTreeBudgets(t *testing.T, test func(t *testing.T)) {
 	}
 }
 
+// withProjectRulesDeferred runs test as is and with every analysis that
+// can defer its project rules doing so (see deferProjectRulesAbove).
+func withProjectRulesDeferred(t *testing.T, test func(t *testing.T)) {
+	for _, deferred := range []bool{false, true} {
+		t.Run(fmt.Sprintf("deferred=%v", deferred), func(t *testing.T) {
+			if deferred {
+				saved := deferProjectRulesAbove
+				deferProjectRulesAbove = 0
+				defer func() { deferProjectRulesAbove = saved }()
+			}
+			test(t)
+		})
+	}
+}
+
 func TestCrossFileLiveUpdate(t *testing.T) { withTreeBudgets(t, testCrossFileLiveUpdate) }
 
 func testCrossFileLiveUpdate(t *testing.T) {

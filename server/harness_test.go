@@ -52,6 +52,7 @@ func newClient(t testing.TB) *client {
 	cliIn, srvOut := io.Pipe()
 	c := &client{t: t, toSrv: cliOut, diags: map[string][]protocol.PublishDiagnosticsParams{},
 		changed: make(chan struct{}, 1), exit: make(chan int, 1), version: map[string]int32{}}
+	stopped := make(chan struct{})
 	go func() {
 		log := zap.NewNop()
 		if _, isTest := t.(*testing.T); isTest {
@@ -60,6 +61,7 @@ func newClient(t testing.TB) *client {
 		code := Serve(context.Background(), srvIn, srvOut, Options{Log: log})
 		srvOut.Close()
 		c.exit <- code
+		close(stopped)
 	}()
 	c.conn = jsonrpc2.NewConn(jsonrpc2.NewStream(rwc{cliIn, cliOut}))
 	c.conn.Go(context.Background(), func(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) error {
@@ -92,6 +94,13 @@ func newClient(t testing.TB) *client {
 	t.Cleanup(func() {
 		c.conn.Close()
 		cliOut.Close()
+		cliIn.Close() // the server's writes fail rather than wait for a reader
+		// The server logs to the test: it must be done before the test is.
+		select {
+		case <-stopped:
+		case <-time.After(10 * time.Second):
+			t.Errorf("the server did not stop within 10 s of its input's end")
+		}
 	})
 	return c
 }

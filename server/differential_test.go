@@ -28,7 +28,11 @@ import (
 func TestEditsMatchBatchAnalysis(t *testing.T) {
 	before, factsBefore := atomic.LoadInt64(&movedRounds), atomic.LoadInt64(&factsMovedRounds)
 	heldBefore, deferredBefore := atomic.LoadInt64(&findingsHeld), atomic.LoadInt64(&deferredRounds)
+	interruptedBefore := atomic.LoadInt64(&interruptedRounds)
 	defer func() {
+		// Timing decides how often deferred work gives way to the next
+		// edit: reported, not asserted.
+		t.Logf("deferred project rules gave way to input %d times", atomic.LoadInt64(&interruptedRounds)-interruptedBefore)
 		if n := atomic.LoadInt64(&deferredRounds) - deferredBefore; n < 20 {
 			t.Errorf("project rules were deferred in only %d analyses: the test does not exercise it", n)
 		}

@@ -198,6 +198,10 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 			atomic.AddInt64(&factsMovedRounds, 1)
 		}
 	}
+	// settling: this analysis runs project rules an earlier one deferred,
+	// and gives way to input (see settle).
+	settling := s.settling && !changed && !recheckAll
+	inputWaits := func() bool { return len(s.work) > 0 }
 	rebuilt := projectFindings == nil
 	deferred := false
 	if rebuilt && movable && s.project.PythonBytes() >= s.deferProjectRulesAbove {
@@ -210,8 +214,8 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 	}
 	if rebuilt {
 		var interrupted func() bool
-		if s.settling && !changed && !recheckAll {
-			interrupted = func() bool { return len(s.work) > 0 }
+		if settling {
+			interrupted = inputWaits
 		}
 		var done bool
 		projectFindings, done = s.engine.ProjectFindingsUnless(s.project, interrupted)
@@ -245,6 +249,13 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 	for _, d := range s.docs {
 		if deferred && !d.dirty {
 			continue // settle will see to it
+		}
+		if settling && inputWaits() {
+			// The documents not yet looked at are still stale: the next
+			// analysis, which input comes before, re-analyses them.
+			s.projectPending, s.interrupted = true, true
+			atomic.AddInt64(&interruptedRounds, 1)
+			return
 		}
 		if d.kind == diagnostics.KindNone {
 			if d.dirty {

@@ -181,7 +181,12 @@ func EditLatency(bin string, lines, n int, stderr io.Writer) (Percentiles, error
 	if err := w.wait(e.uri, 1, time.Minute); err != nil {
 		return Percentiles{}, err
 	}
-	rng := rand.New(rand.NewSource(1))
+	return e.typeAwaited(c, w, rand.New(rand.NewSource(1)), n)
+}
+
+// typeAwaited makes n edits, each awaited: the time from sending didChange
+// to reading its publishDiagnostics.
+func (e *editor) typeAwaited(c *Client, w *publishWaiter, rng *rand.Rand, n int) (Percentiles, error) {
 	lat := make([]time.Duration, 0, n)
 	for i := 0; i < n; i++ {
 		start := time.Now()
@@ -327,16 +332,9 @@ func WorkspaceEdits(bin, dir, file string, n int, stderr io.Writer) (WorkspaceEd
 		return r, err
 	}
 	rng := rand.New(rand.NewSource(1))
-	lat := make([]time.Duration, 0, n)
-	for i := 0; i < n; i++ {
-		start := time.Now()
-		e.next(c, rng)
-		if err := w.wait(e.uri, e.version, time.Minute); err != nil {
-			return r, err
-		}
-		lat = append(lat, time.Since(start))
+	if r.Latency, err = e.typeAwaited(c, w, rng, n); err != nil {
+		return r, err
 	}
-	r.Latency = percentiles(lat)
 	settled := make([]time.Duration, 0, n)
 	for i := 0; i < n; i++ {
 		start := time.Now()

@@ -36,37 +36,15 @@ func BenchmarkEditToPublish10k(b *testing.B) {
 // BenchmarkEditToPublish200Docs is the same with 200 open documents of 1k
 // lines and every rule on; each pair of edits (insert "x", remove it) goes
 // to a random document, as fgbench memory does.
-func BenchmarkEditToPublish200Docs(b *testing.B) {
-	c := newClient(b)
-	c.initialize(map[string]interface{}{})
-	eds := make([]*benchEditor, 200)
-	for i := range eds {
-		src := gen.Module(int64(i), 1000)
-		eds[i] = &benchEditor{uri: fmt.Sprintf("file:///bench/pkg/m%03d.py", i), text: source.New(src)}
-		c.open(eds[i].uri, string(src))
-	}
-	for _, e := range eds {
-		c.waitDiagnostics(e.uri)
-	}
-	rng := rand.New(rand.NewSource(2))
-	lat := make([]time.Duration, 0, b.N)
-	var cur *benchEditor
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if cur == nil || cur.inserted == nil {
-			cur = eds[rng.Intn(len(eds))]
-		}
-		lat = append(lat, cur.edit(c, rng))
-	}
-	b.StopTimer()
-	reportPercentiles(b, lat)
-}
+func BenchmarkEditToPublish200Docs(b *testing.B) { bench200Docs(b, false) }
 
 // BenchmarkEditToSettled200Docs is BenchmarkEditToPublish200Docs timed to
 // the reply of a code action request sent after each edit, which waits
 // for the whole analysis: with 4.4 MB of source the project rules run
 // after the edited document is published (deferProjectRulesAbove).
-func BenchmarkEditToSettled200Docs(b *testing.B) {
+func BenchmarkEditToSettled200Docs(b *testing.B) { bench200Docs(b, true) }
+
+func bench200Docs(b *testing.B, settled bool) {
 	c := newClient(b)
 	c.initialize(map[string]interface{}{})
 	eds := make([]*benchEditor, 200)
@@ -88,18 +66,26 @@ func BenchmarkEditToSettled200Docs(b *testing.B) {
 		}
 		start := time.Now()
 		cur.edit(c, rng)
-		var actions interface{}
-		if err := c.call("textDocument/codeAction", map[string]interface{}{
-			"textDocument": map[string]interface{}{"uri": cur.uri},
-			"range":        map[string]interface{}{"start": map[string]int{"line": 0, "character": 0}, "end": map[string]int{"line": 0, "character": 0}},
-			"context":      map[string]interface{}{"diagnostics": []interface{}{}},
-		}, &actions); err != nil {
-			b.Fatal(err)
+		if settled {
+			awaitCodeAction(b, c, cur.uri)
 		}
 		lat = append(lat, time.Since(start))
 	}
 	b.StopTimer()
 	reportPercentiles(b, lat)
+}
+
+// awaitCodeAction asks for uri's code actions and waits for the reply,
+// which comes after the whole analysis, deferred project rules included.
+func awaitCodeAction(b *testing.B, c *client, uri string) {
+	var actions interface{}
+	if err := c.call("textDocument/codeAction", map[string]interface{}{
+		"textDocument": map[string]interface{}{"uri": uri},
+		"range":        map[string]interface{}{"start": map[string]int{"line": 0, "character": 0}, "end": map[string]int{"line": 0, "character": 0}},
+		"context":      map[string]interface{}{"diagnostics": []interface{}{}},
+	}, &actions); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // benchEditor inserts "x" at a random place, then removes it.
@@ -141,36 +127,42 @@ func reportPercentiles(b *testing.B, lat []time.Duration) {
 // the end of the analysis (a code action's reply), not only to the
 // factory's own diagnostics.
 func BenchmarkEditImportedModule(b *testing.B) {
+	benchFactoryEdits(b, 3, len("def helper"), 0, true)
+}
+
+// BenchmarkTypeImportedName: as BenchmarkEditImportedModule, but the
+// function renamed is the app factory the 50 documents call, so every
+// keystroke changes what they resolve and they must be analysed again
+// (their trees mostly evicted). Timed to the factory's own diagnostics, as
+// a user typing there sees them, keystrokes 60 ms apart (a fast typist:
+// time for the project rules between keystrokes, not for 50 re-analyses);
+// the importers' re-analysis gives way to the next keystroke.
+func BenchmarkTypeImportedName(b *testing.B) {
+	benchFactoryEdits(b, 7, len("def create_app"), 60*time.Millisecond, false)
+}
+
+// benchFactoryEdits opens factory.py and 50 documents that call its
+// create_app, then inserts and removes "x" at line:col of factory.py,
+// pause before each edit, timing each to the factory's diagnostics (and,
+// when settled, to a code action's reply).
+func benchFactoryEdits(b *testing.B, line, col int, pause time.Duration, settled bool) {
 	c := newClient(b)
 	c.initialize(map[string]interface{}{})
 	const factory = "file:///bench/pkg/factory.py"
-	header := "from flask import Flask\n\n\ndef helper"
-	c.open(factory, header+"():\n    return 1\n\n\ndef create_app():\n    return Flask(__name__)\n")
-	var uris []string
+	c.open(factory, "from flask import Flask\n\n\ndef helper():\n    return 1\n\n\ndef create_app():\n    return Flask(__name__)\n")
+	uris := []string{factory}
 	for i := 0; i < 50; i++ {
 		uri := fmt.Sprintf("file:///bench/pkg/views_%02d.py", i)
 		c.open(uri, "from factory import create_app\n\napp = create_app()\n"+string(gen.Module(int64(i), 1000)))
 		uris = append(uris, uri)
 	}
-	for _, u := range append(uris, factory) {
+	for _, u := range uris {
 		c.waitDiagnostics(u)
 	}
-	endOfRound := func() {
-		// A code action's reply waits for the whole analysis, deferred
-		// project rules included.
-		var actions interface{}
-		if err := c.call("textDocument/codeAction", map[string]interface{}{
-			"textDocument": map[string]interface{}{"uri": factory},
-			"range":        map[string]interface{}{"start": map[string]int{"line": 0, "character": 0}, "end": map[string]int{"line": 0, "character": 0}},
-			"context":      map[string]interface{}{"diagnostics": []interface{}{}},
-		}, &actions); err != nil {
-			b.Fatal(err)
-		}
-	}
-	line, col := 3, len("def helper")
 	lat := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		time.Sleep(pause)
 		start := time.Now()
 		if i%2 == 0 {
 			c.change(factory, line, col, line, col, "x")
@@ -178,47 +170,9 @@ func BenchmarkEditImportedModule(b *testing.B) {
 			c.change(factory, line, col, line, col+1, "")
 		}
 		c.waitDiagnostics(factory)
-		endOfRound()
-		lat = append(lat, time.Since(start))
-	}
-	b.StopTimer()
-	reportPercentiles(b, lat)
-}
-
-// BenchmarkTypeImportedName: as BenchmarkEditImportedModule, but the
-// function renamed is the app factory the 50 documents import and call,
-// so every keystroke changes what they resolve and they must be analysed again (their trees
-// mostly evicted). Timed to the factory's own diagnostics, as a user
-// typing there sees them, keystrokes 60 ms apart; the importers'
-// re-analysis runs after, and gives way to the next keystroke.
-func BenchmarkTypeImportedName(b *testing.B) {
-	c := newClient(b)
-	c.initialize(map[string]interface{}{})
-	const factory = "file:///bench/pkg/factory.py"
-	c.open(factory, "from flask import Flask\n\n\ndef helper():\n    return 1\n\n\ndef create_app():\n    return Flask(__name__)\n")
-	var uris []string
-	for i := 0; i < 50; i++ {
-		uri := fmt.Sprintf("file:///bench/pkg/views_%02d.py", i)
-		c.open(uri, "from factory import create_app, helper\n\napp = create_app()\n"+string(gen.Module(int64(i), 1000)))
-		uris = append(uris, uri)
-	}
-	for _, u := range append(uris, factory) {
-		c.waitDiagnostics(u)
-	}
-	line, col := 7, len("def create_app") // the factory they call
-	lat := make([]time.Duration, 0, b.N)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		// A fast typist's pace: long enough for the project rules to
-		// run between keystrokes, not for the 50 re-analyses.
-		time.Sleep(60 * time.Millisecond)
-		start := time.Now()
-		if i%2 == 0 {
-			c.change(factory, line, col, line, col, "x")
-		} else {
-			c.change(factory, line, col, line, col+1, "")
+		if settled {
+			awaitCodeAction(b, c, factory)
 		}
-		c.waitDiagnostics(factory)
 		lat = append(lat, time.Since(start))
 	}
 	b.StopTimer()

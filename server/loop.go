@@ -34,18 +34,22 @@ func (s *Server) loop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case f := <-s.work:
-			s.runSafely(f)
-		drain:
-			for {
-				select {
-				case f := <-s.work:
-					s.runSafely(f)
-				default:
-					break drain
-				}
-			}
-			s.runSafely(func() { s.analyzeAndPublish(ctx) })
+			s.runBurst(ctx, f)
 			s.settle(ctx)
+		}
+	}
+}
+
+// runBurst runs f and the work queued behind it, then analyses once.
+func (s *Server) runBurst(ctx context.Context, f func()) {
+	s.runSafely(f)
+	for {
+		select {
+		case f := <-s.work:
+			s.runSafely(f)
+		default:
+			s.runSafely(func() { s.analyzeAndPublish(ctx) })
+			return
 		}
 	}
 }
@@ -59,17 +63,7 @@ func (s *Server) settle(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case f := <-s.work:
-			s.runSafely(f)
-		drain:
-			for {
-				select {
-				case f := <-s.work:
-					s.runSafely(f)
-				default:
-					break drain
-				}
-			}
-			s.runSafely(func() { s.analyzeAndPublish(ctx) })
+			s.runBurst(ctx, f)
 		default:
 			// The project rules give way to input that arrives meanwhile
 			// (a keystroke): it is applied and analysed first, and the

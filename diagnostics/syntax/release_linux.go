@@ -14,19 +14,19 @@ package syntax
 // between the runtime's threads, so tree-sitter's memory ends up spread
 // over many half-empty arenas: in the memory benchmark (200 open
 // documents, edits spread over them) four arenas held 35 MB where one
-// held 10 MB, and the peak RSS was 15-20 MB higher. One arena more than
-// the cores is the measured balance: the runtime hands a core to another
-// thread while one is in a long cgo call, so with only one per core,
-// threads parsing at once share arenas and wait on their locks (indexing
-// the bench tree on 2 cores: 2.05-2.19 s with 2 arenas, 1.98 s with 3,
-// 2.02 s with glibc's default). This runs as a constructor,
-// before the Go runtime starts its threads: glibc fixes the limit when the
-// second thread first allocates, so a mallopt from main comes too late.
+// held 10 MB. One arena per core (at least 2) is the measured balance on
+// 2 cores, runs alternated: the benchmark's peak RSS was 128-135 MB with
+// 2 arenas, 138-145 MB with 3, 148-155 MB with glibc's default; indexing
+// the bench tree took 2.02-2.29 s with 2 and 2.03-2.26 s with 3 (threads
+// parsing at once may share an arena and wait on its lock, which costs
+// less than the noise here). This runs as a constructor, before the Go
+// runtime starts its threads: glibc fixes the limit when the second
+// thread first allocates, so a mallopt from main comes too late.
 // MALLOC_ARENA_MAX, when set, wins.
 __attribute__((constructor)) static void fg_limit_arenas(void) {
 	if (getenv("MALLOC_ARENA_MAX") != NULL) return;
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	mallopt(M_ARENA_MAX, n < 1 ? 2 : (int)n + 1);
+	mallopt(M_ARENA_MAX, n < 2 ? 2 : (int)n);
 }
 
 // fg_malloc_info writes glibc's malloc_info XML into a buffer the caller

@@ -1,8 +1,11 @@
 package server
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
+	"github.com/flaskguard/flaskguard/diagnostics"
 	"github.com/flaskguard/flaskguard/diagnostics/source"
 	"github.com/flaskguard/flaskguard/diagnostics/syntax"
 )
@@ -35,5 +38,52 @@ func TestEditKeepsLines(t *testing.T) {
 	}
 	if (&document{edits: []syntax.Edit{{}}}).editKeepsLines() {
 		t.Error("a document never analysed keeps its lines")
+	}
+}
+
+// moveProjectFindings: strictly, a finding on a line next to the edit
+// refuses the move (its fix may read that line); loosely (for a
+// publication before the project rules run again) every finding moves,
+// and one inside replaced text goes to the edit's start, so that every
+// offset is inside the new text.
+func TestMoveProjectFindings(t *testing.T) {
+	old := "aaa\nbbb\nccc\nddd\neee\nfff\n"
+	findings := []diagnostics.Finding{
+		{Code: "A", Path: "p.py", Start: 0, End: 3},
+		{Code: "C", Path: "p.py", Start: 8, End: 11},
+		{Code: "D", Path: "p.py", Start: 12, End: 15},
+	}
+	for _, tc := range []struct {
+		name   string
+		edit   syntax.Edit
+		strict bool
+		want   string // "" when refused
+	}{
+		{"replace a line, strict", syntax.Edit{Start: 4, OldEnd: 7, NewText: []byte("XXXXX")}, true, ""},
+		{"replace a line, loose", syntax.Edit{Start: 4, OldEnd: 7, NewText: []byte("XXXXX")}, false, "A 0-3 C 10-13 D 14-17"},
+		{"delete over a finding, loose", syntax.Edit{Start: 4, OldEnd: 11}, false, "A 0-3 C 4-4 D 5-8"},
+		{"insert on the line after a finding, strict", syntax.Edit{Start: 16, OldEnd: 16, NewText: []byte("\n\n")}, true, ""},
+		{"insert two lines further, strict", syntax.Edit{Start: 24, OldEnd: 24, NewText: []byte("ggg\n")}, true, "A 0-3 C 8-11 D 12-15"},
+		{"insert before every finding, loose", syntax.Edit{Start: 0, OldEnd: 0, NewText: []byte("#\n")}, false, "A 2-5 C 10-13 D 14-17"},
+	} {
+		oldText := source.New([]byte(old))
+		newText := source.New(tc.edit.Apply(oldText.Bytes))
+		d := &document{analyzedText: oldText, text: newText, edits: []syntax.Edit{tc.edit}, file: &diagnostics.File{Path: "p.py"}}
+		s := &Server{projectFindings: map[string][]diagnostics.Finding{"p.py": findings}}
+		moved := s.moveProjectFindings([]*document{d}, tc.strict)
+		got := ""
+		if moved != nil {
+			var parts []string
+			for _, f := range moved["p.py"] {
+				parts = append(parts, fmt.Sprintf("%s %d-%d", f.Code, f.Start, f.End))
+				if f.Start > len(newText.Bytes) || f.End > len(newText.Bytes) {
+					t.Errorf("%s: %s outside the new text (%d bytes)", tc.name, parts[len(parts)-1], len(newText.Bytes))
+				}
+			}
+			got = strings.Join(parts, " ")
+		}
+		if got != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
+		}
 	}
 }

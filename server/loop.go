@@ -187,7 +187,7 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 	s.projectDirty = false
 	var projectFindings map[string][]diagnostics.Finding
 	if movedOnly {
-		projectFindings = s.moveProjectFindings(moved)
+		projectFindings = s.moveProjectFindings(moved, true)
 		if projectFindings != nil && factsMoved {
 			atomic.AddInt64(&factsMovedRounds, 1)
 		}
@@ -202,7 +202,9 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 		// A large project: publish the edited documents now with their
 		// own findings and the last project findings moved by the edits,
 		// and run the project rules once no input is waiting (settle).
-		if early := s.moveProjectFindings(moved); early != nil {
+		// Only their places matter until the rules run: a code action
+		// waits for those, and its fixes are finalised then.
+		if early := s.moveProjectFindings(moved, false); early != nil {
 			projectFindings, rebuilt, deferred = early, false, true
 		}
 	}
@@ -310,15 +312,17 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 // (indentation, a trailing comment), so the project rules must run. The
 // rules see nothing but facts and, for fixes, the text around what they
 // name; the facts being the same, only positions moved. This spares the
-// model's rebuild (a few ms per 100 files) on most keystrokes.
-func (s *Server) moveProjectFindings(docs []*document) map[string][]diagnostics.Finding {
+// model's rebuild (a few ms per 100 files) on most keystrokes. With strict
+// false the findings are moved wherever the edits are (their fixes may be
+// stale): for a publication until the project rules run again.
+func (s *Server) moveProjectFindings(docs []*document, strict bool) map[string][]diagnostics.Finding {
 	type change struct {
 		e   syntax.Edit
 		old *source.Text
 	}
 	changes := make(map[string]change, len(docs))
 	for _, d := range docs {
-		if d.analyzedText.LineEnding() != d.text.LineEnding() {
+		if strict && d.analyzedText.LineEnding() != d.text.LineEnding() {
 			return nil // the fixes' inserted lines end otherwise now
 		}
 		changes[d.file.Path] = change{d.edits[0], d.analyzedText}
@@ -329,13 +333,15 @@ func (s *Server) moveProjectFindings(docs []*document) map[string][]diagnostics.
 		if !edited {
 			return off
 		}
-		line := c.old.LineOf(off)
-		if line >= c.old.LineOf(c.e.Start)-1 && line <= c.old.LineOf(c.e.OldEnd)+1 {
+		if line := c.old.LineOf(off); strict && line >= c.old.LineOf(c.e.Start)-1 && line <= c.old.LineOf(c.e.OldEnd)+1 {
 			ok = false
 			return off
 		}
-		if off >= c.e.OldEnd {
+		switch {
+		case off >= c.e.OldEnd:
 			return off + len(c.e.NewText) - (c.e.OldEnd - c.e.Start)
+		case off > c.e.Start:
+			return c.e.Start // in the replaced text (not strict: refused above)
 		}
 		return off
 	}
@@ -403,6 +409,9 @@ func (s *Server) moveProjectFindings(docs []*document) map[string][]diagnostics.
 			nfs[i] = f
 		}
 		out[path] = nfs
+	}
+	if !strict {
+		return out
 	}
 	if !ok {
 		return nil

@@ -112,8 +112,10 @@ func (s *Server) ensureAnalyzed(ctx context.Context, d *document) {
 //
 // An edit that changes no module's facts (typing inside a string or a
 // call) re-analyses only the edited document. One that does re-analyses
-// the other open documents whose context it changes (Context.Stale); the others keep their statement findings and get new
-// project findings only if those changed.
+// the other open documents whose context it changes (Context.Stale); the
+// others keep their statement findings and get new project findings only
+// if those changed. In a large project that part, and the project rules,
+// wait until no input does (see settle).
 func (s *Server) analyzeAndPublish(ctx context.Context) {
 	start := time.Now()
 	changed := false

@@ -98,14 +98,14 @@ func (p *Project) Put(f *File, sym *ModuleSymbols) {
 	_, known := p.modules[f.Module]
 	if old, ok := p.files[f.Path]; ok {
 		p.pyBytes -= pythonBytes(old.File)
-	}
-	p.pyBytes += pythonBytes(f)
-	if old, ok := p.files[f.Path]; ok && old.File.Module != "" && p.modules[old.File.Module] == old {
-		delete(p.modules, old.File.Module)
-		if old.File.Module != f.Module || f.Kind != KindPython {
-			p.clearSuffix()
+		if old.File.Module != "" && p.modules[old.File.Module] == old {
+			delete(p.modules, old.File.Module)
+			if old.File.Module != f.Module || f.Kind != KindPython {
+				p.clearSuffix()
+			}
 		}
 	}
+	p.pyBytes += pythonBytes(f)
 	pf := &ProjectFile{File: f, Symbols: sym}
 	p.gen++
 	p.sorted = nil

@@ -68,10 +68,9 @@ func (s *Server) settle(ctx context.Context) {
 			// The project rules give way to input that arrives meanwhile
 			// (a keystroke): it is applied and analysed first, and the
 			// rules run again after it.
-			s.settling, s.interrupted = true, false
-			s.runSafely(func() { s.analyzeAndPublish(ctx) })
-			s.settling = false
-			if s.projectPending && !s.interrupted {
+			interrupted := false
+			s.runSafely(func() { interrupted = s.analyze(ctx, true) })
+			if s.projectPending && !interrupted {
 				// The round failed (a panic, logged): do not spin on it.
 				s.projectPending = false
 			}
@@ -116,7 +115,12 @@ func (s *Server) ensureAnalyzed(ctx context.Context, d *document) {
 // others keep their statement findings and get new project findings only
 // if those changed. In a large project that part, and the project rules,
 // wait until no input does (see settle).
-func (s *Server) analyzeAndPublish(ctx context.Context) {
+func (s *Server) analyzeAndPublish(ctx context.Context) { s.analyze(ctx, false) }
+
+// analyze is analyzeAndPublish; when yield is set and the analysis only
+// runs deferred work, that work gives way to waiting input, and analyze
+// reports whether it did (the work stays pending).
+func (s *Server) analyze(ctx context.Context, yield bool) (interrupted bool) {
 	start := time.Now()
 	changed := false
 	recheckAll := s.projectDirty // files changed on disk: anything may resolve differently
@@ -184,7 +188,7 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 	movable := movedOnly && len(moved) > 0
 	movedOnly = movedOnly && !factsChanged
 	if !changed && !s.projectDirty && !s.projectPending {
-		return
+		return false
 	}
 	s.projectDirty = false
 	var projectFindings map[string][]diagnostics.Finding
@@ -196,7 +200,7 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 	}
 	// settling: this analysis runs project rules an earlier one deferred,
 	// and gives way to input (see settle).
-	settling := s.settling && !changed && !recheckAll
+	settling := yield && !changed && !recheckAll
 	inputWaits := func() bool { return len(s.work) > 0 }
 	rebuilt := projectFindings == nil
 	deferred := false
@@ -219,9 +223,8 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 		projectFindings, done = s.engine.ProjectFindingsUnless(s.project, interrupted)
 		if !done {
 			// Nothing was changed yet: settle comes back to it.
-			s.interrupted = true
 			atomic.AddInt64(&interruptedRounds, 1)
-			return
+			return true
 		}
 		s.modelConfigFiles = s.engine.Model(s.project).ConfigFiles // the model just built
 		s.project.ReleaseModel()
@@ -251,9 +254,9 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 		if settling && inputWaits() {
 			// The documents not yet looked at are still stale: the next
 			// analysis, which input comes before, re-analyses them.
-			s.projectPending, s.interrupted = true, true
+			s.projectPending = true
 			atomic.AddInt64(&interruptedRounds, 1)
-			return
+			return true
 		}
 		if d.kind == diagnostics.KindNone {
 			if d.dirty {
@@ -306,6 +309,7 @@ func (s *Server) analyzeAndPublish(ctx context.Context) {
 		}
 	}
 	s.evictTrees(keep)
+	return false
 }
 
 // moveProjectFindings returns the last project findings moved by the edits
@@ -335,9 +339,11 @@ func (s *Server) moveProjectFindings(docs []*document, strict bool) map[string][
 		if !edited {
 			return off
 		}
-		if line := c.old.LineOf(off); strict && line >= c.old.LineOf(c.e.Start)-1 && line <= c.old.LineOf(c.e.OldEnd)+1 {
-			ok = false
-			return off
+		if strict {
+			if line := c.old.LineOf(off); line >= c.old.LineOf(c.e.Start)-1 && line <= c.old.LineOf(c.e.OldEnd)+1 {
+				ok = false
+				return off
+			}
 		}
 		switch {
 		case off >= c.e.OldEnd:
@@ -371,7 +377,9 @@ func (s *Server) moveProjectFindings(docs []*document, strict bool) map[string][
 	for path, fs := range s.projectFindings {
 		moves := false
 		for _, f := range fs {
-			moves = moves || touches(f)
+			if moves = touches(f); moves {
+				break
+			}
 		}
 		if !moves {
 			out[path] = fs

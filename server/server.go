@@ -53,9 +53,6 @@ type Server struct {
 	// rules, which settle runs when no input waits.
 	deferProjectRulesAbove int
 	projectPending         bool
-	// settling: the analysis runs deferred project rules, which give way
-	// to input (interrupted: they did).
-	settling, interrupted bool
 	// projectFindings are the project rules' findings of the last analysis
 	// (before Finish), by path.
 	projectFindings map[string][]diagnostics.Finding

@@ -29,6 +29,7 @@ type Result struct {
 	Files    []*CheckedFile
 	Lines    int // lines read, for throughput figures
 	Findings int
+	Cache    CacheStats
 }
 
 // CheckedFile is one file's findings with the text they point into.
@@ -46,6 +47,32 @@ func Check(paths []string, ov Overrides) (*Result, error) {
 		return nil, err
 	}
 	return p.result(p.analyze()), nil
+}
+
+// CheckCached is Check with the persistent cache in cacheDir ("": none):
+// files whose text and context are unchanged since a run that cached them
+// are not parsed again, and their findings are the same. A cache that
+// cannot be read or written is reported in the result's Cache.Err and
+// otherwise ignored.
+func CheckCached(paths []string, ov Overrides, cacheDir string) (*Result, error) {
+	if cacheDir == "" {
+		return Check(paths, ov)
+	}
+	p, err := loadProjectHashing(paths, ov, true)
+	if err != nil {
+		return nil, err
+	}
+	stats := CacheStats{Enabled: true}
+	cache, err := openCache(cacheDir, p.engine.Settings)
+	stats.Err = err
+	stats.Loaded = len(cache.entries)
+	findings := p.analyzeCached(cache, &stats)
+	if stats.Err == nil {
+		stats.Err = err
+	}
+	res := p.result(findings)
+	res.Cache = stats
+	return res, nil
 }
 
 func (p *project) result(findings [][]diagnostics.Finding) *Result {
@@ -68,6 +95,7 @@ type CheckOptions struct {
 	Statistics bool   // counts per code instead of findings (text, json)
 	ShowFixes  bool   // text: list each finding's fixes under it
 	OutputFile string // write the report there instead of stdout
+	CacheDir   string // the persistent cache's directory; "": no cache
 }
 
 // Formats lists the --format values of check.
@@ -86,10 +114,13 @@ func RunCheck(o CheckOptions, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "flaskguard: --statistics works with --format text or json, not %s\n", o.Format)
 		return ExitError
 	}
-	res, err := Check(o.Paths, o.Overrides)
+	res, err := CheckCached(o.Paths, o.Overrides, o.CacheDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "flaskguard: %v\n", err)
 		return ExitError
+	}
+	if res.Cache.Err != nil {
+		fmt.Fprintf(stderr, "flaskguard: warning: cache: %v\n", res.Cache.Err)
 	}
 	out := stdout
 	var file *os.File

@@ -157,9 +157,18 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.ShowFixes, "show-fixes", false, "list each finding's fixes under it (text format)")
 	fs.StringVar(&o.OutputFile, "output-file", "", "write the report to this `file` instead of stdout")
 	fs.StringVar(&o.OutputFile, "o", "", "shorthand for --output-file")
+	cacheDir := os.Getenv("FLASKGUARD_CACHE_DIR")
+	if cacheDir == "" {
+		cacheDir = cli.DefaultCacheDir
+	}
+	fs.StringVar(&o.CacheDir, "cache-dir", cacheDir, "keep the cache of unchanged files' results in this `directory` (env FLASKGUARD_CACHE_DIR)")
+	noCache := fs.Bool("no-cache", os.Getenv("FLASKGUARD_NO_CACHE") != "", "analyse every file afresh, neither reading nor writing the cache (env FLASKGUARD_NO_CACHE)")
 	paths, ov, code, ok := parsePathsAndOverrides(fs, args, stderr)
 	if !ok {
 		return code
+	}
+	if *noCache {
+		o.CacheDir = ""
 	}
 	o.Paths, o.Overrides = paths, ov
 	return cli.RunCheck(o, stdout, stderr)

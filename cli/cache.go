@@ -1,0 +1,314 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/gob"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/flaskguard/flaskguard/diagnostics"
+)
+
+// check's persistent cache, like Ruff's: for each Python file, keyed by
+// path, module and a hash of its text, what a later run may reuse (the
+// facts the project model and the other files' contexts are built from,
+// and the statement rules' findings with the fingerprint of the context
+// they were computed in; see diagnostics.Prior). A warm run parses only
+// the files whose text or context changed; the project rules always run.
+//
+// One file per build and engine settings in the cache directory; entries
+// of files a run did not look at are kept for other runs (pre-commit
+// passes a few files at a time) until unused for cacheMaxAge.
+
+// cacheSchema changes when what an entry means changes in a way the build
+// key would not catch (it catches any other build of flaskguard).
+const cacheSchema = 1
+
+// DefaultCacheDir is where check keeps its cache unless told otherwise
+// (relative to the working directory, like Ruff's .ruff_cache).
+const DefaultCacheDir = ".flaskguard_cache"
+
+// cacheMaxAge is how long an entry no run used is kept.
+const cacheMaxAge = 30 * 24 * time.Hour
+
+var cacheMagic = []byte("flaskguard cache\n")
+
+// CacheStats says what the cache did in a run.
+type CacheStats struct {
+	Enabled bool
+	// Loaded: entries read from the cache file; Hits: Python files served
+	// from it with their findings; Reanalysed: files whose text was cached
+	// but whose context changed, so their statement rules ran again;
+	// Parsed: Python files analysed from scratch.
+	Loaded, Hits, Reanalysed, Parsed int
+	Written                          bool  // the cache file was rewritten
+	Err                              error // reading (ignored: the run goes on without) or writing failed
+}
+
+type cacheEntry struct {
+	Path, Module string
+	Hash         [sha256.Size]byte
+	Used         int64 // unix day of the last run that used it
+	Prior        diagnostics.Prior
+}
+
+func (e *cacheEntry) key() string { return e.Path + "\x00" + e.Module }
+
+// resultCache is the cache of one check run.
+type resultCache struct {
+	file    string // path of the cache file
+	entries map[string]*cacheEntry
+	today   int64
+}
+
+// openCache reads dir's cache file for this build and settings. A missing,
+// unreadable or foreign file gives an empty cache (and the reason, for a
+// file that exists): a run never fails for its cache.
+func openCache(dir string, settings diagnostics.Settings) (*resultCache, error) {
+	name := buildKey()[:16] + "-" + settingsKey(settings)[:8] + ".cache"
+	c := &resultCache{file: filepath.Join(dir, name), entries: map[string]*cacheEntry{}, today: time.Now().Unix() / 86400}
+	data, err := os.ReadFile(c.file)
+	if errors.Is(err, os.ErrNotExist) {
+		return c, nil
+	}
+	if err == nil {
+		var entries []*cacheEntry
+		if entries, err = decodeCache(data); err == nil {
+			for _, e := range entries {
+				c.entries[e.key()] = e
+			}
+		}
+	}
+	if err != nil {
+		return c, fmt.Errorf("ignoring the cache %s: %w", c.file, err)
+	}
+	return c, nil
+}
+
+// lookup returns the entry for a file's text, or nil.
+func (c *resultCache) lookup(path, module string, hash [sha256.Size]byte) *cacheEntry {
+	e := c.entries[path+"\x00"+module]
+	if e == nil || e.Hash != hash {
+		return nil
+	}
+	return e
+}
+
+// update records what a run learned about its files and writes the cache
+// file if anything changed. learned[i] is nil for files with nothing to
+// keep (their old entry goes too).
+func (c *resultCache) update(files []*projectFile, learned []*diagnostics.Prior) (written bool, err error) {
+	changed := false
+	for i, f := range files {
+		k := f.path + "\x00" + f.module
+		old := c.entries[k]
+		switch {
+		case learned[i] == nil:
+			if old != nil {
+				delete(c.entries, k)
+				changed = true
+			}
+		case old != nil && old.Hash == f.hash && &old.Prior == learned[i]:
+			if old.Used != c.today {
+				old.Used, changed = c.today, true
+			}
+		default:
+			c.entries[k] = &cacheEntry{Path: f.path, Module: f.module, Hash: f.hash, Used: c.today, Prior: *learned[i]}
+			changed = true
+		}
+	}
+	oldest := c.today - int64(cacheMaxAge/(24*time.Hour))
+	entries := make([]*cacheEntry, 0, len(c.entries))
+	for k, e := range c.entries {
+		if e.Used < oldest {
+			delete(c.entries, k)
+			changed = true
+			continue
+		}
+		entries = append(entries, e)
+	}
+	if !changed {
+		return false, nil
+	}
+	data, err := encodeCache(entries)
+	if err != nil {
+		return false, err
+	}
+	if err := writeCacheFile(c.file, data); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// The file: the magic line, then chunks of entries, each a length and a
+// gob stream, so that they decode on all cores.
+const entriesPerChunk = 128
+
+func encodeCache(entries []*cacheEntry) ([]byte, error) {
+	chunks := make([][]byte, (len(entries)+entriesPerChunk-1)/entriesPerChunk)
+	errs := make([]error, len(chunks))
+	diagnostics.Parallel(len(chunks), func(i int) {
+		var b bytes.Buffer
+		errs[i] = gob.NewEncoder(&b).Encode(entries[i*entriesPerChunk : min(len(entries), (i+1)*entriesPerChunk)])
+		chunks[i] = b.Bytes()
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	out := append([]byte(nil), cacheMagic...)
+	out = binary.AppendUvarint(out, uint64(len(chunks)))
+	for _, ch := range chunks {
+		out = binary.AppendUvarint(out, uint64(len(ch)))
+		out = append(out, ch...)
+	}
+	return out, nil
+}
+
+func decodeCache(data []byte) ([]*cacheEntry, error) {
+	rest, ok := bytes.CutPrefix(data, cacheMagic)
+	if !ok {
+		return nil, errors.New("not a flaskguard cache file")
+	}
+	var chunks [][]byte
+	n, k := binary.Uvarint(rest)
+	if k <= 0 || n > uint64(len(rest)) {
+		return nil, errors.New("truncated")
+	}
+	rest = rest[k:]
+	for ; n > 0; n-- {
+		size, k := binary.Uvarint(rest)
+		if k <= 0 || size > uint64(len(rest)-k) {
+			return nil, errors.New("truncated")
+		}
+		chunks = append(chunks, rest[k:k+int(size)])
+		rest = rest[k+int(size):]
+	}
+	if len(rest) > 0 {
+		return nil, errors.New("trailing bytes")
+	}
+	decoded := make([][]*cacheEntry, len(chunks))
+	errs := make([]error, len(chunks))
+	diagnostics.Parallel(len(chunks), func(i int) {
+		errs[i] = gob.NewDecoder(bytes.NewReader(chunks[i])).Decode(&decoded[i])
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	var out []*cacheEntry
+	for _, d := range decoded {
+		for _, e := range d {
+			if e == nil || e.Prior.Symbols == nil {
+				return nil, errors.New("an entry without symbols")
+			}
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// writeCacheFile replaces the cache file atomically (a concurrent run
+// reads the old one or the new one, never half of it), creating the
+// directory tagged as a cache that git ignores, and removes the cache
+// files of other builds.
+func writeCacheFile(file string, data []byte) error {
+	dir := filepath.Dir(file)
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		// As Ruff and pytest do: backup tools skip it, git ignores it.
+		_ = os.WriteFile(filepath.Join(dir, "CACHEDIR.TAG"), []byte("Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by flaskguard.\n"), 0o644)
+		_ = os.WriteFile(filepath.Join(dir, ".gitignore"), []byte("# Created by flaskguard automatically.\n*\n"), 0o644)
+	}
+	tmp, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(tmp)
+	_, err = w.Write(data)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), file)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	build := strings.SplitN(filepath.Base(file), "-", 2)[0]
+	if others, _ := filepath.Glob(filepath.Join(dir, "*.cache")); len(others) > 0 {
+		for _, o := range others {
+			if !strings.HasPrefix(filepath.Base(o), build+"-") {
+				os.Remove(o)
+			}
+		}
+	}
+	return nil
+}
+
+// buildKey identifies this build of flaskguard: a release or a clean
+// checkout by version and commit; anything else (a modified checkout, go
+// run, a test binary) by its executable's path, size and time too, so that
+// changed rules never read findings an older build cached.
+func buildKey() string {
+	h := sha256.New()
+	fmt.Fprintln(h, cacheSchema, runtime.Version(), Version, runtime.GOOS, runtime.GOARCH)
+	exact := false
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		fmt.Fprintln(h, bi.Main.Path, bi.Main.Version, bi.Main.Sum)
+		revision, modified := "", true
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				revision = s.Value
+			case "vcs.modified":
+				modified = s.Value != "false"
+			}
+		}
+		fmt.Fprintln(h, revision, modified)
+		exact = revision != "" && !modified || bi.Main.Version != "" && bi.Main.Version != "(devel)"
+	}
+	if !exact {
+		exe, err := os.Executable()
+		if err == nil {
+			var st os.FileInfo
+			if st, err = os.Stat(exe); err == nil {
+				fmt.Fprintln(h, exe, st.Size(), st.ModTime().UnixNano())
+			}
+		}
+		if err != nil {
+			fmt.Fprintln(h, time.Now().UnixNano()) // no key to trust: never reuse
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// settingsKey identifies the engine settings findings depend on before
+// each file's select, ignore and severities are applied (which the cache
+// leaves to every run).
+func settingsKey(s diagnostics.Settings) string {
+	h := sha256.New()
+	fmt.Fprintln(h, s.AssumeExternalConfig, s.Select, s.Ignore)
+	keys := make([]string, 0, len(s.Severity))
+	for k, v := range s.Severity {
+		keys = append(keys, fmt.Sprint(k, "=", v))
+	}
+	sort.Strings(keys)
+	fmt.Fprintln(h, keys)
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -1,0 +1,345 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/flaskguard/flaskguard/diagnostics"
+)
+
+// cacheFixtures are the directories the cache tests check as projects:
+// the multi-module projects, every rule's fixtures and the examples.
+func cacheFixtures(t *testing.T) []string {
+	t.Helper()
+	var dirs []string
+	for _, pattern := range []string{"../testdata/projects/*", "../testdata/rules/*", "../examples/*"} {
+		m, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range m {
+			if info, err := os.Stat(d); err == nil && info.IsDir() {
+				dirs = append(dirs, d)
+			}
+		}
+	}
+	if len(dirs) < 20 {
+		t.Fatalf("found %d fixture directories, want the projects, rules and examples", len(dirs))
+	}
+	return dirs
+}
+
+// copyDir copies a fixture into a fresh directory, so that runs may edit
+// it and the cache lives outside the repository.
+func copyDir(t *testing.T, from string) string {
+	t.Helper()
+	to := t.TempDir()
+	err := filepath.Walk(from, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if info.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return to
+}
+
+// reportOf is a run's full JSON report (every field of every finding,
+// fixes included), what two runs must agree on.
+func reportOf(t *testing.T, res *Result) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := WriteJSON(&b, res); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func pythonFiles(res *Result) int {
+	n := 0
+	for _, f := range res.Files {
+		if diagnostics.ClassifyPath(f.Path) == diagnostics.KindPython {
+			n++
+		}
+	}
+	return n
+}
+
+// A run with the cache reports exactly what a run without it does, cold
+// (analysing everything, then writing the cache) and warm (parsing
+// nothing, writing nothing).
+func TestCacheReplaysFindings(t *testing.T) {
+	for _, fixture := range cacheFixtures(t) {
+		t.Run(filepath.Base(filepath.Dir(fixture))+"/"+filepath.Base(fixture), func(t *testing.T) {
+			dir := copyDir(t, fixture)
+			cacheDir := filepath.Join(t.TempDir(), "cache")
+			want, err := Check([]string{dir}, Overrides{Isolated: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			py := pythonFiles(want)
+			for run, expect := range []CacheStats{
+				{Enabled: true, Loaded: 0, Parsed: py, Written: py > 0},
+				{Enabled: true, Loaded: py, Hits: py},
+			} {
+				got, err := CheckCached([]string{dir}, Overrides{Isolated: true}, cacheDir)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.Cache != expect {
+					t.Errorf("run %d: cache stats %+v, want %+v", run, got.Cache, expect)
+				}
+				if g, w := reportOf(t, got), reportOf(t, want); g != w {
+					t.Fatalf("run %d with the cache reports\n%s\nwithout it\n%s", run, g, w)
+				}
+			}
+		})
+	}
+}
+
+// Random edits to a project's files, each followed by a run with the cache
+// and one without, which must agree: the cache must notice every change
+// to a file and every change to what another file imports from it.
+func TestCacheAfterEdits(t *testing.T) {
+	total := CacheStats{}
+	for fi, fixture := range cacheFixtures(t) {
+		dir := copyDir(t, fixture)
+		cacheDir := filepath.Join(t.TempDir(), "cache")
+		var files []string
+		filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+			if err == nil && !info.IsDir() && diagnostics.ClassifyPath(p) == diagnostics.KindPython {
+				files = append(files, p)
+			}
+			return nil
+		})
+		if len(files) == 0 {
+			continue
+		}
+		rng := rand.New(rand.NewSource(int64(fi)))
+		if _, err := CheckCached([]string{dir}, Overrides{Isolated: true}, cacheDir); err != nil {
+			t.Fatal(err)
+		}
+		for step := 0; step < 12; step++ {
+			file := files[rng.Intn(len(files))]
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			edited, what := mutatePython(rng, string(src))
+			if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			got, err := CheckCached([]string{dir}, Overrides{Isolated: true}, cacheDir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Cache.Err != nil {
+				t.Fatal(got.Cache.Err)
+			}
+			want, err := Check([]string{dir}, Overrides{Isolated: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g, w := reportOf(t, got), reportOf(t, want); g != w {
+				t.Fatalf("%s, step %d: %s in %s\nwith the cache:\n%s\nwithout it:\n%s", fixture, step, what, file, g, w)
+			}
+			total.Hits += got.Cache.Hits
+			total.Reanalysed += got.Cache.Reanalysed
+			total.Parsed += got.Cache.Parsed
+		}
+	}
+	t.Logf("cache over all edits: %+v", total)
+	// Each path of the cache must have been taken, or the test proves
+	// little: files served whole, files whose context changed, and files
+	// whose text did.
+	if total.Hits == 0 || total.Reanalysed == 0 || total.Parsed == 0 {
+		t.Errorf("edits exercised hits %d, reanalysed %d, parsed %d; want each > 0", total.Hits, total.Reanalysed, total.Parsed)
+	}
+}
+
+var identifier = regexp.MustCompile(`\b[A-Za-z_][A-Za-z_0-9]*\b`)
+
+// mutatePython makes one random edit of the kinds that change what a
+// module binds, imports or configures, and says what it did.
+func mutatePython(rng *rand.Rand, src string) (string, string) {
+	lines := strings.SplitAfter(src, "\n")
+	i := rng.Intn(len(lines))
+	switch rng.Intn(5) {
+	case 0:
+		return strings.Join(append(lines[:i:i], lines[i+1:]...), ""), fmt.Sprintf("deleted line %d", i+1)
+	case 1:
+		return strings.Join(append(lines[:i+1:i+1], lines[i:]...), ""), fmt.Sprintf("doubled line %d", i+1)
+	case 2:
+		ids := identifier.FindAllStringIndex(src, -1)
+		if len(ids) == 0 {
+			return src + "x = 1\n", "appended x = 1"
+		}
+		at := ids[rng.Intn(len(ids))]
+		return src[:at[0]] + src[at[0]:at[1]] + "_" + src[at[1]:], fmt.Sprintf("renamed %q at %d", src[at[0]:at[1]], at[0])
+	case 3:
+		swaps := [][2]string{{"True", "False"}, {"False", "True"}, {"import", "imp0rt"}, {"app", "api"}, {"SECRET", "SECRE"}}
+		s := swaps[rng.Intn(len(swaps))]
+		return strings.Replace(src, s[0], s[1], 1), fmt.Sprintf("replaced the first %q with %q", s[0], s[1])
+	default:
+		return "from flask import Flask\nlimiter = None\n" + src, "prepended an import and a binding"
+	}
+}
+
+// A cache file that is not one (or a truncated one) is reported, ignored
+// and replaced: the run's findings are unaffected.
+func TestCacheIgnoresBrokenFile(t *testing.T) {
+	dir := copyDir(t, "../testdata/projects/blueprints_unprotected")
+	cacheDir := filepath.Join(t.TempDir(), "cache")
+	cold, err := CheckCached([]string{dir}, Overrides{Isolated: true}, cacheDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caches, _ := filepath.Glob(filepath.Join(cacheDir, "*.cache"))
+	if len(caches) != 1 {
+		t.Fatalf("cache files %v, want one", caches)
+	}
+	good, err := os.ReadFile(caches[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, broken := range map[string][]byte{
+		"garbage":   []byte("not a cache"),
+		"truncated": good[:len(good)/2],
+		"corrupt":   append(append([]byte(nil), good[:len(good)-40]...), bytes.Repeat([]byte{0xff}, 40)...),
+	} {
+		if err := os.WriteFile(caches[0], broken, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res, err := CheckCached([]string{dir}, Overrides{Isolated: true}, cacheDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Cache.Err == nil || !strings.Contains(res.Cache.Err.Error(), "ignoring the cache") {
+			t.Errorf("%s: cache error %v, want it ignored and said", name, res.Cache.Err)
+		}
+		if res.Cache.Hits != 0 || !res.Cache.Written {
+			t.Errorf("%s: stats %+v, want no hits and the file rewritten", name, res.Cache)
+		}
+		if reportOf(t, res) != reportOf(t, cold) {
+			t.Errorf("%s: findings differ from the cold run's", name)
+		}
+		again, err := CheckCached([]string{dir}, Overrides{Isolated: true}, cacheDir)
+		if err != nil || again.Cache.Err != nil || again.Cache.Hits != pythonFiles(again) {
+			t.Errorf("%s: the run after it: %v, stats %+v", name, err, again.Cache)
+		}
+	}
+}
+
+// The cache directory is tagged as one, ignored by git, and keeps only
+// this build's files; entries no run used for a month go.
+func TestCacheDirectoryHousekeeping(t *testing.T) {
+	dir := copyDir(t, "../testdata/projects/factory_dict")
+	cacheDir := filepath.Join(t.TempDir(), "cache")
+	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(cacheDir, "0000000000000000-00000000.cache")
+	if err := os.WriteFile(stale, []byte("an older build's"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.RemoveAll(cacheDir) // first write creates the directory and its tags
+	if _, err := CheckCached([]string{dir}, Overrides{Isolated: true}, cacheDir); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"CACHEDIR.TAG", ".gitignore"} {
+		if _, err := os.Stat(filepath.Join(cacheDir, name)); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if err := os.WriteFile(stale, []byte("an older build's"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// An entry unused for longer than cacheMaxAge is dropped on the next write.
+	c, err := openCache(cacheDir, diagnostics.DefaultSettings())
+	if err != nil || len(c.entries) == 0 {
+		t.Fatalf("reopened cache: %v, %d entries", err, len(c.entries))
+	}
+	var old *cacheEntry
+	for _, e := range c.entries {
+		old = e
+		break
+	}
+	old.Used = c.today - int64(cacheMaxAge.Hours()/24) - 1
+	if written, err := c.update(nil, nil); err != nil || !written {
+		t.Fatalf("update: written %v, %v", written, err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("another build's cache file is still there: %v", err)
+	}
+	c2, err := openCache(cacheDir, diagnostics.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c2.entries) != len(c.entries) || c2.entries[old.key()] != nil {
+		t.Errorf("after pruning: %d entries (want %d), the old one kept: %v", len(c2.entries), len(c.entries), c2.entries[old.key()] != nil)
+	}
+}
+
+// Engine settings the cached findings depend on get a file of their own.
+func TestCacheKeyedBySettings(t *testing.T) {
+	a, b := diagnostics.DefaultSettings(), diagnostics.DefaultSettings()
+	b.AssumeExternalConfig = false
+	if settingsKey(a) == settingsKey(b) {
+		t.Error("AssumeExternalConfig does not change the cache's key")
+	}
+	if settingsKey(a) != settingsKey(diagnostics.DefaultSettings()) || buildKey() != buildKey() {
+		t.Error("the keys are not stable")
+	}
+}
+
+// gob, which writes the cache, skips unexported fields and cannot write
+// functions or channels: a fact or finding type that grows one would make
+// the cache lose it silently. Interfaces would need registering.
+func TestCacheEntryIsEncodable(t *testing.T) {
+	seen := map[reflect.Type]bool{}
+	var check func(t reflect.Type, path string) []string
+	check = func(ty reflect.Type, path string) (bad []string) {
+		if seen[ty] {
+			return nil
+		}
+		seen[ty] = true
+		switch ty.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array:
+			return check(ty.Elem(), path+"[]")
+		case reflect.Map:
+			return append(check(ty.Key(), path+"{key}"), check(ty.Elem(), path+"{}")...)
+		case reflect.Struct:
+			for i := 0; i < ty.NumField(); i++ {
+				f := ty.Field(i)
+				if !f.IsExported() {
+					bad = append(bad, path+"."+f.Name+" is unexported")
+					continue
+				}
+				bad = append(bad, check(f.Type, path+"."+f.Name)...)
+			}
+		case reflect.Interface, reflect.Func, reflect.Chan, reflect.UnsafePointer, reflect.Uintptr:
+			bad = append(bad, path+" is a "+ty.Kind().String())
+		}
+		return bad
+	}
+	for _, problem := range check(reflect.TypeOf(cacheEntry{}), "cacheEntry") {
+		t.Error(problem)
+	}
+}

@@ -35,9 +35,19 @@ import (
 // key would not catch (it catches any other build of flaskguard).
 const cacheSchema = 1
 
-// DefaultCacheDir is where check keeps its cache unless told otherwise
-// (relative to the working directory, like Ruff's .ruff_cache).
-const DefaultCacheDir = ".flaskguard_cache"
+// DefaultCacheDir is where check keeps its cache unless told otherwise:
+// flaskguard's directory in the user's cache directory ($XDG_CACHE_HOME,
+// ~/.cache), like Go's build cache, and not in the project as Ruff's
+// .ruff_cache is: a security check must not take its findings from a file
+// someone committed to the repository it checks. "" when there is no such
+// directory (check then runs without a cache).
+func DefaultCacheDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "flaskguard")
+}
 
 // cacheMaxAge is how long an entry no run used is kept.
 const cacheMaxAge = 30 * 24 * time.Hour
@@ -72,11 +82,13 @@ type resultCache struct {
 	today   int64
 }
 
-// openCache reads dir's cache file for this build and settings. A missing,
+// openCache reads dir's cache file for this build, settings and working
+// directory (the paths entries are keyed by are relative to it). A missing,
 // unreadable or foreign file gives an empty cache (and the reason, for a
 // file that exists): a run never fails for its cache.
 func openCache(dir string, settings diagnostics.Settings) (*resultCache, error) {
-	name := buildKey()[:16] + "-" + settingsKey(settings)[:8] + ".cache"
+	wd, _ := os.Getwd()
+	name := buildKey()[:16] + "-" + settingsKey(settings, wd)[:16] + ".cache"
 	c := &resultCache{file: filepath.Join(dir, name), entries: map[string]*cacheEntry{}, today: time.Now().Unix() / 86400}
 	data, err := os.ReadFile(c.file)
 	if errors.Is(err, os.ErrNotExist) {
@@ -300,10 +312,10 @@ func buildKey() string {
 
 // settingsKey identifies the engine settings findings depend on before
 // each file's select, ignore and severities are applied (which the cache
-// leaves to every run).
-func settingsKey(s diagnostics.Settings) string {
+// leaves to every run), and the working directory.
+func settingsKey(s diagnostics.Settings, wd string) string {
 	h := sha256.New()
-	fmt.Fprintln(h, s.AssumeExternalConfig, s.Select, s.Ignore)
+	fmt.Fprintln(h, wd, s.AssumeExternalConfig, s.Select, s.Ignore)
 	keys := make([]string, 0, len(s.Severity))
 	for k, v := range s.Severity {
 		keys = append(keys, fmt.Sprint(k, "=", v))

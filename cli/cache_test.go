@@ -255,7 +255,7 @@ func TestCacheDirectoryHousekeeping(t *testing.T) {
 	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	stale := filepath.Join(cacheDir, "0000000000000000-00000000.cache")
+	stale := filepath.Join(cacheDir, "0000000000000000-0000000000000000.cache")
 	if err := os.WriteFile(stale, []byte("an older build's"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -297,14 +297,18 @@ func TestCacheDirectoryHousekeeping(t *testing.T) {
 	}
 }
 
-// Engine settings the cached findings depend on get a file of their own.
+// Engine settings the cached findings depend on, and working directories
+// (which the paths it holds are relative to), get a file of their own.
 func TestCacheKeyedBySettings(t *testing.T) {
 	a, b := diagnostics.DefaultSettings(), diagnostics.DefaultSettings()
 	b.AssumeExternalConfig = false
-	if settingsKey(a) == settingsKey(b) {
+	if settingsKey(a, "/w") == settingsKey(b, "/w") {
 		t.Error("AssumeExternalConfig does not change the cache's key")
 	}
-	if settingsKey(a) != settingsKey(diagnostics.DefaultSettings()) || buildKey() != buildKey() {
+	if settingsKey(a, "/w") == settingsKey(a, "/v") {
+		t.Error("the working directory does not change the cache's key")
+	}
+	if settingsKey(a, "/w") != settingsKey(diagnostics.DefaultSettings(), "/w") || buildKey() != buildKey() {
 		t.Error("the keys are not stable")
 	}
 }

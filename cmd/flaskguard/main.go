@@ -159,7 +159,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.OutputFile, "o", "", "shorthand for --output-file")
 	cacheDir := os.Getenv("FLASKGUARD_CACHE_DIR")
 	if cacheDir == "" {
-		cacheDir = cli.DefaultCacheDir
+		cacheDir = cli.DefaultCacheDir()
 	}
 	fs.StringVar(&o.CacheDir, "cache-dir", cacheDir, "keep the cache of unchanged files' results in this `directory` (env FLASKGUARD_CACHE_DIR)")
 	noCache := fs.Bool("no-cache", os.Getenv("FLASKGUARD_NO_CACHE") != "", "analyse every file afresh, neither reading nor writing the cache (env FLASKGUARD_NO_CACHE)")

@@ -11,6 +11,7 @@ import (
 // The commands as a user types them: flags wired to the cli package, exit
 // codes 0 (clean), 1 (findings), 2 (errors).
 func TestRun(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // check's cache goes there
 	const app = "from flask import Flask\napp = Flask(__name__)\napp.run(host=\"0.0.0.0\", debug=True)\n"
 	tests := []struct {
 		name   string
@@ -78,6 +79,60 @@ func TestRun(t *testing.T) {
 				if !strings.Contains(stderr.String(), w) {
 					t.Errorf("stderr lacks %q:\n%s", w, stderr.String())
 				}
+			}
+		})
+	}
+}
+
+// Where check keeps its cache: the user's cache directory by default (not
+// the project), --cache-dir or FLASKGUARD_CACHE_DIR elsewhere, nowhere with
+// --no-cache or FLASKGUARD_NO_CACHE.
+func TestCheckCacheLocation(t *testing.T) {
+	tests := []struct {
+		name  string
+		args  []string
+		env   map[string]string
+		where string // the directory (relative to the test's) holding a .cache file; "" none
+	}{
+		{"default", nil, nil, "home/flaskguard"},
+		{"flag", []string{"--cache-dir", "mine"}, nil, "mine"},
+		{"env", nil, map[string]string{"FLASKGUARD_CACHE_DIR": "envdir"}, "envdir"},
+		{"flag beats env", []string{"--cache-dir", "mine"}, map[string]string{"FLASKGUARD_CACHE_DIR": "envdir"}, "mine"},
+		{"no cache", []string{"--no-cache"}, nil, ""},
+		{"no cache env", nil, map[string]string{"FLASKGUARD_NO_CACHE": "1"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			t.Chdir(dir)
+			t.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "home"))
+			t.Setenv("FLASKGUARD_CACHE_DIR", "")
+			t.Setenv("FLASKGUARD_NO_CACHE", "")
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			if err := os.WriteFile("app.py", []byte("from flask import Flask\napp = Flask(__name__)\napp.run(debug=True)\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i < 2; i++ {
+				var stdout, stderr bytes.Buffer
+				if code := run(append([]string{"check"}, tt.args...), &stdout, &stderr); code != 1 || stderr.Len() > 0 || !strings.Contains(stdout.String(), "FG401") {
+					t.Fatalf("run %d: exit %d\n%s%s", i, code, stdout.String(), stderr.String())
+				}
+			}
+			var found []string
+			filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+				if err == nil && strings.HasSuffix(p, ".cache") {
+					rel, _ := filepath.Rel(dir, filepath.Dir(p))
+					found = append(found, rel)
+				}
+				return nil
+			})
+			switch {
+			case tt.where == "" && len(found) > 0:
+				t.Errorf("cache files in %v, want none", found)
+			case tt.where != "" && (len(found) != 1 || found[0] != tt.where):
+				t.Errorf("cache files in %v, want one in %s", found, tt.where)
 			}
 		})
 	}

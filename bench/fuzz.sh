@@ -8,6 +8,8 @@
 #   jinja        FuzzScan              the Jinja scanner
 #   config       FuzzLoad              the configuration loader
 #   envfile      FuzzParse             the .env / .flaskenv parser
+#   cli          FuzzDecodeCache       check's cache file (any bytes; any gob
+#                                      stream behind a valid checksum)
 #
 # Seeds: testdata/fuzz at the root and each package's testdata/fuzz; a
 # failing input is written to the package's testdata/fuzz/<Target>/ (commit
@@ -26,6 +28,7 @@ targets=(
   "./diagnostics/jinja FuzzScan"
   "./config FuzzLoad"
   "./diagnostics/envfile FuzzParse"
+  "./cli FuzzDecodeCache"
 )
 failed=()
 for t in "${targets[@]}"; do

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -33,7 +34,7 @@ import (
 
 // cacheSchema changes when what an entry means changes in a way the build
 // key would not catch (it catches any other build of flaskguard).
-const cacheSchema = 1
+const cacheSchema = 2
 
 // DefaultCacheDir is where check keeps its cache unless told otherwise:
 // flaskguard's directory in the user's cache directory ($XDG_CACHE_HOME,
@@ -163,8 +164,9 @@ func (c *resultCache) update(files []*projectFile, learned []*diagnostics.Prior)
 	return true, nil
 }
 
-// The file: the magic line, then chunks of entries, each a length and a
-// gob stream, so that they decode on all cores.
+// The file: the magic line, then chunks of entries, each a length, a
+// CRC-32C (a damaged file is detected, not decoded into wrong facts) and a
+// gob stream; chunks decode on all cores.
 const entriesPerChunk = 128
 
 func encodeCache(entries []*cacheEntry) ([]byte, error) {
@@ -182,10 +184,13 @@ func encodeCache(entries []*cacheEntry) ([]byte, error) {
 	out = binary.AppendUvarint(out, uint64(len(chunks)))
 	for _, ch := range chunks {
 		out = binary.AppendUvarint(out, uint64(len(ch)))
+		out = binary.LittleEndian.AppendUint32(out, crc32.Checksum(ch, castagnoli))
 		out = append(out, ch...)
 	}
 	return out, nil
 }
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 func decodeCache(data []byte) ([]*cacheEntry, error) {
 	rest, ok := bytes.CutPrefix(data, cacheMagic)
@@ -198,13 +203,15 @@ func decodeCache(data []byte) ([]*cacheEntry, error) {
 		return nil, errors.New("truncated")
 	}
 	rest = rest[k:]
+	var sums []uint32
 	for ; n > 0; n-- {
 		size, k := binary.Uvarint(rest)
-		if k <= 0 || size > uint64(len(rest)-k) {
+		if k <= 0 || len(rest)-k < 4 || size > uint64(len(rest)-k-4) {
 			return nil, errors.New("truncated")
 		}
-		chunks = append(chunks, rest[k:k+int(size)])
-		rest = rest[k+int(size):]
+		sums = append(sums, binary.LittleEndian.Uint32(rest[k:]))
+		chunks = append(chunks, rest[k+4:k+4+int(size)])
+		rest = rest[k+4+int(size):]
 	}
 	if len(rest) > 0 {
 		return nil, errors.New("trailing bytes")
@@ -212,6 +219,10 @@ func decodeCache(data []byte) ([]*cacheEntry, error) {
 	decoded := make([][]*cacheEntry, len(chunks))
 	errs := make([]error, len(chunks))
 	diagnostics.Parallel(len(chunks), func(i int) {
+		if crc32.Checksum(chunks[i], castagnoli) != sums[i] {
+			errs[i] = fmt.Errorf("chunk %d is damaged", i)
+			return
+		}
 		errs[i] = gob.NewDecoder(bytes.NewReader(chunks[i])).Decode(&decoded[i])
 	})
 	if err := errors.Join(errs...); err != nil {

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -38,7 +40,7 @@ func cacheFixtures(t *testing.T) []string {
 
 // copyDir copies a fixture into a fresh directory, so that runs may edit
 // it and the cache lives outside the repository.
-func copyDir(t *testing.T, from string) string {
+func copyDir(t testing.TB, from string) string {
 	t.Helper()
 	to := t.TempDir()
 	err := filepath.Walk(from, func(p string, info os.FileInfo, err error) error {
@@ -345,5 +347,57 @@ func TestCacheEntryIsEncodable(t *testing.T) {
 	}
 	for _, problem := range check(reflect.TypeOf(cacheEntry{}), "cacheEntry") {
 		t.Error(problem)
+	}
+}
+
+// Any bytes as a cache file, and as the gob stream of a chunk whose
+// checksum is right: an error or entries, never a panic, and entries it
+// accepts analyse without one.
+func FuzzDecodeCache(f *testing.F) {
+	dir := copyDir(f, "../testdata/projects/blueprints_unprotected")
+	cacheDir := f.TempDir()
+	if _, err := CheckCached([]string{dir}, Overrides{Isolated: true}, cacheDir); err != nil {
+		f.Fatal(err)
+	}
+	caches, _ := filepath.Glob(filepath.Join(cacheDir, "*.cache"))
+	if len(caches) != 1 {
+		f.Fatalf("cache files %v", caches)
+	}
+	good, err := os.ReadFile(caches[0])
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	f.Add(good[:len(good)/3])
+	f.Add(cacheMagic)
+	// The first chunk's gob stream, after the magic, the chunk count, the
+	// chunk's length and its checksum.
+	rest := good[len(cacheMagic):]
+	_, k := binary.Uvarint(rest)
+	size, k2 := binary.Uvarint(rest[k:])
+	f.Add(rest[k+k2+4 : k+k2+4+int(size)])
+	f.Fuzz(func(t *testing.T, data []byte) {
+		analyse(t, data)
+		wrapped := binary.AppendUvarint(append([]byte(nil), cacheMagic...), 1)
+		wrapped = binary.AppendUvarint(wrapped, uint64(len(data)))
+		wrapped = binary.LittleEndian.AppendUint32(wrapped, crc32.Checksum(data, castagnoli))
+		analyse(t, append(wrapped, data...))
+	})
+}
+
+func analyse(t *testing.T, data []byte) {
+	entries, err := decodeCache(data)
+	if err != nil {
+		return
+	}
+	{
+		var inputs []diagnostics.Input
+		for _, e := range entries {
+			if e.Prior.Symbols == nil {
+				t.Fatal("an entry without symbols was accepted")
+			}
+			inputs = append(inputs, diagnostics.Input{Path: "m.py", Module: e.Module, Src: []byte("x = 1\n"), Prior: &e.Prior})
+		}
+		diagnostics.NewEngine(diagnostics.DefaultSettings(), nil).AnalyzeAllLearning(inputs)
 	}
 }

@@ -146,3 +146,39 @@ func BenchmarkCheck2000FilesWarmCache(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFix2000Files runs fix (in memory) over the generated project,
+// whose 100 files with safe fixes change in the first pass: the second
+// pass analyses afresh only those and the files their changes affect.
+// /all analyses every file every pass, as fix did before.
+//
+//	go test ./cli -run '^$' -bench Fix2000Files -benchtime 3x
+func BenchmarkFix2000Files(b *testing.B) {
+	dir := b.TempDir()
+	benchTree(b, dir)
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		b.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	for _, reuse := range []bool{true, false} {
+		name := "reuse"
+		if !reuse {
+			name = "all"
+		}
+		b.Run(name, func(b *testing.B) {
+			was := fixReusesAnalyses
+			fixReusesAnalyses = reuse
+			defer func() { fixReusesAnalyses = was }()
+			for i := 0; i < b.N; i++ {
+				res, err := Fix([]string{"."}, Overrides{}, false)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(res.Files) != 100 {
+					b.Fatalf("%d files fixed, want 100", len(res.Files))
+				}
+			}
+		})
+	}
+}

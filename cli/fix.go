@@ -70,6 +70,11 @@ func Fix(paths []string, ov Overrides, unsafe bool) (*FixResult, error) {
 	return p.fix(unsafe), nil
 }
 
+// fixReusesAnalyses: each pass after the first analyses afresh only the
+// files the last one changed and those whose context that changed (a
+// switch for the test that compares with analysing everything each pass).
+var fixReusesAnalyses = true
+
 func (p *project) fix(unsafe bool) *FixResult {
 	orig := make([][]byte, len(p.files))
 	applied := make([][]AppliedFix, len(p.files))
@@ -82,8 +87,12 @@ func (p *project) fix(unsafe bool) *FixResult {
 	}
 	res := &FixResult{}
 	var findings [][]diagnostics.Finding
+	var priors []*diagnostics.Prior // what the last pass learned, for the files it did not change
 	for pass := 0; ; pass++ {
-		findings = p.analyze()
+		findings, priors = p.analyzeWith(priors)
+		if !fixReusesAnalyses {
+			priors = nil
+		}
 		if pass == MaxFixPasses {
 			for i, f := range p.files {
 				if !frozen[i] && hasFixable(findings[i], unsafe) {
@@ -115,8 +124,11 @@ func (p *project) fix(unsafe bool) *FixResult {
 			changed[i] = true
 		})
 		any := false
-		for _, c := range changed {
+		for i, c := range changed {
 			any = any || c
+			if c && priors != nil {
+				priors[i] = nil // for the text before the fixes
+			}
 		}
 		if !any {
 			break

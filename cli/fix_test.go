@@ -434,3 +434,41 @@ func TestFixLoopStops(t *testing.T) {
 		})
 	}
 }
+
+// fix reuses, from one pass to the next, the analyses of the files the pass
+// did not change: the outcome must be what analysing everything every pass
+// gives, on every fixture, safe and unsafe fixes alike.
+func TestFixReusingAnalysesChangesNothing(t *testing.T) {
+	outcome := func(dir string, unsafe, reuse bool) string {
+		t.Helper()
+		was := fixReusesAnalyses
+		fixReusesAnalyses = reuse
+		defer func() { fixReusesAnalyses = was }()
+		res, err := Fix([]string{dir}, Overrides{Isolated: true}, unsafe)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, f := range res.Files {
+			fmt.Fprintf(&b, "== %s %+v\n%s\n", f.Path, f.Applied, f.Fixed)
+		}
+		fmt.Fprintf(&b, "fixed %d, warnings %q\n%s", res.Fixed, res.Warnings, reportOf(t, res.Remaining))
+		return b.String()
+	}
+	fixed := 0
+	for _, fixture := range cacheFixtures(t) {
+		for _, unsafe := range []bool{false, true} {
+			dir := copyDir(t, fixture)
+			got, want := outcome(dir, unsafe, true), outcome(dir, unsafe, false)
+			if got != want {
+				t.Errorf("%s (unsafe %v): reusing analyses gives\n%s\nanalysing everything\n%s", fixture, unsafe, got, want)
+			}
+			if strings.Contains(got, "== ") {
+				fixed++
+			}
+		}
+	}
+	if fixed < 20 {
+		t.Errorf("only %d fixture runs fixed something; the comparison proves little", fixed)
+	}
+}

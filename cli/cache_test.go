@@ -401,3 +401,65 @@ func analyse(t *testing.T, data []byte) {
 		diagnostics.NewEngine(diagnostics.DefaultSettings(), nil).AnalyzeAllLearning(inputs)
 	}
 }
+
+// Runs that share a cache directory at the same time (parallel CI jobs,
+// an editor's on-save hook next to pre-commit) leave one whole cache file:
+// each writes a temporary file and renames it over the old one.
+func TestCacheConcurrentRuns(t *testing.T) {
+	dir := copyDir(t, "../testdata/projects/blueprints_unprotected")
+	cacheDir := filepath.Join(t.TempDir(), "cache")
+	want, err := Check([]string{dir}, Overrides{Isolated: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		go func() {
+			res, err := CheckCached([]string{dir}, Overrides{Isolated: true}, cacheDir)
+			switch {
+			case err != nil:
+				errs <- err
+			case res.Cache.Err != nil:
+				errs <- res.Cache.Err
+			case reportOf(t, res) != reportOf(t, want):
+				errs <- fmt.Errorf("a concurrent run's findings differ")
+			default:
+				errs <- nil
+			}
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	res, err := CheckCached([]string{dir}, Overrides{Isolated: true}, cacheDir)
+	if err != nil || res.Cache.Err != nil || res.Cache.Hits != pythonFiles(res) {
+		t.Errorf("the run after them: %v, cache %+v", err, res.Cache)
+	}
+	if left, _ := filepath.Glob(filepath.Join(cacheDir, ".tmp-*")); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+// A cache that cannot be written (here its directory is a file) costs the
+// run nothing but a warning.
+func TestCacheUnwritable(t *testing.T) {
+	dir := copyDir(t, "../testdata/projects/factory_dict")
+	notADir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notADir, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, err := Check([]string{dir}, Overrides{Isolated: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := RunCheck(CheckOptions{Paths: []string{dir}, Overrides: Overrides{Isolated: true}, CacheDir: notADir, Format: "json"}, &stdout, &stderr)
+	if code != ExitFindings || !strings.Contains(stderr.String(), "flaskguard: warning: cache:") {
+		t.Errorf("exit %d, stderr %q; want 1 and a warning", code, stderr.String())
+	}
+	if stdout.String() != reportOf(t, want) {
+		t.Errorf("the report differs from a run without the cache")
+	}
+}

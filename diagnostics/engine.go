@@ -387,6 +387,7 @@ func shift(fd Finding, by int) Finding {
 // Project-level findings for f go through it too.
 func (e *Engine) Finish(f *File, fs []Finding) []Finding {
 	out := fs[:0]
+	places := newFixPlaces(f)
 	for _, fd := range fs {
 		if !e.Settings.Enabled(fd.Code) || Suppressed(f.Text, fd.Start, fd.Code) {
 			continue
@@ -402,7 +403,7 @@ func (e *Engine) Finish(f *File, fs []Finding) []Finding {
 			if !trusted(stmt, fx) {
 				continue
 			}
-			if fx, ok := finalizeFix(f, fx); ok {
+			if fx, ok := finalizeFix(places, fx); ok {
 				fixes = append(fixes, fx)
 			}
 		}

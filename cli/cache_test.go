@@ -144,9 +144,42 @@ func TestCacheAfterEdits(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			edited, what := mutatePython(rng, string(src))
-			if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
-				t.Fatal(err)
+			var what string
+			switch rng.Intn(8) {
+			case 0:
+				// A new module, which may shadow or satisfy what others import.
+				names := []string{"config.py", "extensions.py", "views.py", "settings.py", "__init__.py"}
+				file = filepath.Join(filepath.Dir(files[rng.Intn(len(files))]), names[rng.Intn(len(names))])
+				for {
+					if _, err := os.Stat(file); err != nil {
+						break
+					}
+					file = strings.TrimSuffix(file, ".py") + "_2.py"
+				}
+				what = "created with another file's text"
+				files = append(files, file)
+			case 1:
+				if len(files) > 1 {
+					if err := os.Remove(file); err != nil {
+						t.Fatal(err)
+					}
+					for i, f := range files {
+						if f == file {
+							files = append(files[:i:i], files[i+1:]...)
+							break
+						}
+					}
+					what = "deleted"
+					break
+				}
+				fallthrough
+			default:
+				src, what = mutatePython(rng, string(src))
+			}
+			if what != "deleted" {
+				if err := os.WriteFile(file, src, 0o644); err != nil {
+					t.Fatal(err)
+				}
 			}
 			got, err := CheckCached([]string{dir}, Overrides{Isolated: true}, cacheDir)
 			if err != nil {
@@ -180,7 +213,12 @@ var identifier = regexp.MustCompile(`\b[A-Za-z_][A-Za-z_0-9]*\b`)
 
 // mutatePython makes one random edit of the kinds that change what a
 // module binds, imports or configures, and says what it did.
-func mutatePython(rng *rand.Rand, src string) (string, string) {
+func mutatePython(rng *rand.Rand, text string) ([]byte, string) {
+	out, what := mutatePythonText(rng, text)
+	return []byte(out), what
+}
+
+func mutatePythonText(rng *rand.Rand, src string) (string, string) {
 	lines := strings.SplitAfter(src, "\n")
 	i := rng.Intn(len(lines))
 	switch rng.Intn(5) {

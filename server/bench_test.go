@@ -3,6 +3,8 @@ package server
 import (
 	"fmt"
 	"math/rand"
+	"os"
+	"path/filepath"
 	"sort"
 	"testing"
 	"time"
@@ -177,4 +179,64 @@ func benchFactoryEdits(b *testing.B, line, col int, pause time.Duration, settled
 	}
 	b.StopTimer()
 	reportPercentiles(b, lat)
+}
+
+// BenchmarkEditDuringBranchSwitch: a git checkout changes 1,000 closed
+// modules of 150 lines, which the editor reports in one
+// didChangeWatchedFiles, and the user types in an open 1k-line file right
+// after; timed: that keystroke's publish. /offloop parses the changed
+// files on all cores off the document loop (what the server does), /onloop
+// parses them on it first, as it did before.
+//
+//	go test ./server -run '^$' -bench EditDuringBranchSwitch -benchtime 20x
+func BenchmarkEditDuringBranchSwitch(b *testing.B) {
+	dir := b.TempDir()
+	var changes []map[string]interface{}
+	must(b, os.MkdirAll(filepath.Join(dir, "pkg"), 0o755))
+	for i := 0; i < 1000; i++ {
+		p := filepath.Join(dir, "pkg", fmt.Sprintf("m%04d.py", i))
+		must(b, os.WriteFile(p, gen.Module(int64(i), 150), 0o644))
+		changes = append(changes, map[string]interface{}{"uri": pathToURI(p), "type": 2})
+	}
+	for _, mode := range []string{"offloop", "onloop"} {
+		b.Run(mode, func(b *testing.B) {
+			was := syncFileLoads
+			if mode == "onloop" {
+				syncFileLoads = len(changes)
+			}
+			defer func() { syncFileLoads = was }()
+			c := newClient(b)
+			var res map[string]interface{}
+			if err := c.call("initialize", map[string]interface{}{
+				"rootUri":      pathToURI(dir),
+				"capabilities": map[string]interface{}{"window": map[string]interface{}{"workDoneProgress": true}},
+			}, &res); err != nil {
+				b.Fatal(err)
+			}
+			c.notify("initialized", map[string]interface{}{})
+			waitFor(b, func() bool { return c.progressEndCount() == 1 }, "no $/progress end for indexing")
+			uri := pathToURI(filepath.Join(dir, "app.py"))
+			src := gen.Module(7, 1000)
+			c.open(uri, string(src))
+			c.waitDiagnostics(uri)
+			ed := &benchEditor{uri: uri, text: source.New(src)}
+			rng := rand.New(rand.NewSource(3))
+			lat := make([]time.Duration, 0, b.N)
+			ends := c.progressEndCount()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				c.notify("workspace/didChangeWatchedFiles", map[string]interface{}{"changes": changes})
+				lat = append(lat, ed.edit(c, rng))
+				b.StopTimer()
+				if mode == "offloop" { // the loads finish before the next round
+					ends++
+					waitFor(b, func() bool { return c.progressEndCount() == ends }, "no $/progress end for the changed files")
+				}
+				awaitCodeAction(b, c, uri)
+				b.StartTimer()
+			}
+			b.StopTimer()
+			reportPercentiles(b, lat)
+		})
+	}
 }

@@ -31,12 +31,20 @@ type client struct {
 	version map[string]int32
 
 	progressEnded bool
+	progressEnds  int
 }
 
 func (c *client) sawProgressEnd() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.progressEnded
+}
+
+// progressEndCount is how many $/progress ends came so far.
+func (c *client) progressEndCount() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.progressEnds
 }
 
 // published returns what was published for uri so far.
@@ -69,6 +77,7 @@ func newClient(t testing.TB) *client {
 		c.notes = append(c.notes, req.Method())
 		if req.Method() == "$/progress" && strings.Contains(string(req.Params()), `"end"`) {
 			c.progressEnded = true
+			c.progressEnds++
 		}
 		if req.Method() == "textDocument/publishDiagnostics" {
 			var p protocol.PublishDiagnosticsParams

@@ -59,7 +59,11 @@ type Server struct {
 	// modelConfigFiles are the non-Python files the model read when last
 	// built (Model.ConfigFiles); the model itself is not kept.
 	modelConfigFiles []string
-	settings         diagnostics.Settings
+	// fileEvents counts the file events seen per path: a load of a changed
+	// file that ran off the loop is put in only if no event for the file
+	// came since it started (see didChangeWatchedFiles).
+	fileEvents map[string]uint64
+	settings   diagnostics.Settings
 	// config is the workspace configuration file (nil: none); the
 	// editor settings are laid over it.
 	config         *config.File

@@ -112,6 +112,68 @@ func testStaleContextKeepsFindings(t *testing.T) {
 
 // The workspace is indexed after initialized (with $/progress when the
 // client supports it), so a module that is not open still resolves.
+// A branch switch: the editor reports many files changed at once. They are
+// read off the loop (with progress), the findings that depend on them
+// follow, and a deletion reported right after wins over the load of the
+// change before it.
+func TestWatchedFilesBurst(t *testing.T) {
+	dir := t.TempDir()
+	factory := filepath.Join(dir, "factory.py")
+	const flaskFactory = "from flask import Flask\n\n\ndef make():\n    return Flask(__name__)\n"
+	must(t, os.WriteFile(factory, []byte(flaskFactory), 0o644))
+	var changes []map[string]interface{}
+	for i := 0; i < 30; i++ {
+		p := filepath.Join(dir, fmt.Sprintf("m%02d.py", i))
+		must(t, os.WriteFile(p, []byte("X = 1\n"), 0o644))
+		changes = append(changes, map[string]interface{}{"uri": pathToURI(p), "type": 2})
+	}
+	changes = append(changes, map[string]interface{}{"uri": pathToURI(factory), "type": 2})
+	c := newClient(t)
+	var res map[string]interface{}
+	if err := c.call("initialize", map[string]interface{}{
+		"rootUri":               pathToURI(dir),
+		"capabilities":          map[string]interface{}{"window": map[string]interface{}{"workDoneProgress": true}},
+		"initializationOptions": map[string]interface{}{"select": []string{"FG4"}},
+	}, &res); err != nil {
+		t.Fatal(err)
+	}
+	c.notify("initialized", map[string]interface{}{})
+	waitFor(t, func() bool { return c.progressEndCount() == 1 }, "no $/progress end for indexing")
+	appURI := pathToURI(filepath.Join(dir, "app.py"))
+	c.open(appURI, "from factory import make\n\napp = make()\napp.run(debug=True)\n")
+	lastCount := func() int {
+		list := c.published(appURI)
+		if len(list) == 0 {
+			return -1
+		}
+		return len(list[len(list)-1].Diagnostics)
+	}
+	waitFor(t, func() bool { return lastCount() == 1 }, "app.py: FG401 through the indexed factory.py")
+
+	// The factory no longer makes an app, and 30 other modules changed.
+	must(t, os.WriteFile(factory, []byte("def make():\n    return object()\n"), 0o644))
+	c.notify("workspace/didChangeWatchedFiles", map[string]interface{}{"changes": changes})
+	waitFor(t, func() bool { return c.progressEndCount() == 2 }, "no $/progress for reading the changed files")
+	waitFor(t, func() bool { return lastCount() == 0 }, "app.py findings not updated after the burst")
+
+	// Back to an app factory, then deleted at once: the deletion wins.
+	must(t, os.WriteFile(factory, []byte(flaskFactory), 0o644))
+	c.notify("workspace/didChangeWatchedFiles", map[string]interface{}{"changes": changes})
+	c.notify("workspace/didChangeWatchedFiles", map[string]interface{}{"changes": []map[string]interface{}{{"uri": pathToURI(factory), "type": 3}}})
+	waitFor(t, func() bool { return c.progressEndCount() == 3 }, "no $/progress for reading the changed files")
+	var actions interface{}
+	if err := c.call("textDocument/codeAction", map[string]interface{}{
+		"textDocument": map[string]interface{}{"uri": appURI},
+		"range":        map[string]interface{}{"start": map[string]int{"line": 0, "character": 0}, "end": map[string]int{"line": 0, "character": 0}},
+		"context":      map[string]interface{}{"diagnostics": []interface{}{}},
+	}, &actions); err != nil {
+		t.Fatal(err)
+	}
+	if n := lastCount(); n != 0 {
+		t.Errorf("app.py has %d findings: the load of factory.py's change undid its deletion", n)
+	}
+}
+
 func TestWorkspaceIndexingResolvesClosedModules(t *testing.T) {
 	dir := t.TempDir()
 	must(t, os.MkdirAll(filepath.Join(dir, "web"), 0o755))
@@ -142,14 +204,14 @@ func TestWorkspaceIndexingResolvesClosedModules(t *testing.T) {
 	}
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
 }
 
-func waitFor(t *testing.T, cond func() bool, msg string) {
+func waitFor(t testing.TB, cond func() bool, msg string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {

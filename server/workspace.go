@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -40,6 +41,7 @@ func (s *Server) moduleOf(path string) string {
 func (s *Server) indexWorkspace(ctx context.Context) {
 	roots := append([]string(nil), s.roots...)
 	cfg := s.config
+	seen := maps.Clone(s.fileEvents) // (nil reads as all zero)
 	if len(roots) == 0 {
 		return
 	}
@@ -71,8 +73,8 @@ func (s *Server) indexWorkspace(ctx context.Context) {
 		restoreGC()
 		s.enqueue(func() {
 			for _, e := range entries {
-				if s.isOpen(e.file.Path) {
-					continue // the buffer wins
+				if s.isOpen(e.file.Path) || s.fileEvents[e.file.Path] != seen[e.file.Path] {
+					continue // the buffer wins, and so does a file event since
 				}
 				s.project.Put(e.file, e.symbols)
 			}

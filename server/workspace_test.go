@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"github.com/flaskguard/flaskguard/internal/gen"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -171,6 +172,33 @@ func TestWatchedFilesBurst(t *testing.T) {
 	}
 	if n := lastCount(); n != 0 {
 		t.Errorf("app.py has %d findings: the load of factory.py's change undid its deletion", n)
+	}
+}
+
+// A file deleted while the workspace is being indexed stays deleted.
+func TestDeletionDuringIndexing(t *testing.T) {
+	dir := t.TempDir()
+	factory := filepath.Join(dir, "factory.py")
+	must(t, os.WriteFile(factory, []byte("from flask import Flask\n\n\ndef make():\n    return Flask(__name__)\n"), 0o644))
+	for i := 0; i < 400; i++ {
+		must(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("m%03d.py", i)), gen.Module(int64(i), 100), 0o644))
+	}
+	c := newClient(t)
+	var res map[string]interface{}
+	if err := c.call("initialize", map[string]interface{}{
+		"rootUri":               pathToURI(dir),
+		"capabilities":          map[string]interface{}{"window": map[string]interface{}{"workDoneProgress": true}},
+		"initializationOptions": map[string]interface{}{"select": []string{"FG4"}},
+	}, &res); err != nil {
+		t.Fatal(err)
+	}
+	c.notify("initialized", map[string]interface{}{})
+	c.notify("workspace/didChangeWatchedFiles", map[string]interface{}{"changes": []map[string]interface{}{{"uri": pathToURI(factory), "type": 3}}})
+	waitFor(t, func() bool { return c.progressEndCount() == 1 }, "no $/progress end for indexing")
+	appURI := pathToURI(filepath.Join(dir, "app.py"))
+	c.open(appURI, "from factory import make\n\napp = make()\napp.run(debug=True)\n")
+	if ds := c.waitDiagnostics(appURI); len(ds) != 0 {
+		t.Errorf("app.py: %v; the indexing put back factory.py, deleted while it ran", codes(ds))
 	}
 }
 

@@ -134,6 +134,27 @@ type fixPlaces struct {
 	// among the first scanned statements (read only as far as asked).
 	bound   map[string]syntax.Node
 	scanned int
+	// top and broken are the top-level nodes' ranges and those of the
+	// statements with syntax errors; nil until asked.
+	top    [][2]int
+	broken map[[2]int]bool
+}
+
+// statements returns the ranges of f's top-level nodes, in order, and the
+// set of those with syntax errors (Tree.StatementErrors).
+func (p *fixPlaces) statements() ([][2]int, map[[2]int]bool) {
+	if p.top == nil {
+		nodes := p.f.Tree.TopLevel()
+		p.top = make([][2]int, len(nodes))
+		for i, n := range nodes {
+			p.top[i] = [2]int{n.Start(), n.End()}
+		}
+		p.broken = map[[2]int]bool{}
+		for _, r := range p.f.Tree.StatementErrors() {
+			p.broken[r] = true
+		}
+	}
+	return p.top, p.broken
 }
 
 func newFixPlaces(f *File) *fixPlaces { return &fixPlaces{f: f, importsEnd: -1} }

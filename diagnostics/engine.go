@@ -397,7 +397,7 @@ func (e *Engine) Finish(f *File, fs []Finding) []Finding {
 		}
 		fd.Path = f.Path
 		fd.Start, fd.End = outsideCRLF(f.Text.Bytes, fd.Start), outsideCRLF(f.Text.Bytes, fd.End)
-		stmt, trusted := fixScope(f, fd)
+		stmt, trusted := fixScope(places, fd)
 		fixes := fd.Fixes[:0]
 		for _, fx := range fd.Fixes {
 			if !trusted(stmt, fx) {
@@ -439,22 +439,28 @@ func outsideCRLF(src []byte, off int) int {
 // file with errors, a fix is kept only if its finding's statement is
 // error-free and every edit stays inside that statement (imports and code
 // inserted elsewhere rely on a structure error recovery may have invented).
-// The statement is found once per finding; trusted checks each fix.
-func fixScope(f *File, fd Finding) (stmt [2]int, trusted func([2]int, Fix) bool) {
+// The statement is found once per finding; trusted checks each fix. The
+// file's statements and errors are read once for all its findings
+// (places): thousands of findings in a large module with an error were
+// quadratic.
+func fixScope(places *fixPlaces, fd Finding) (stmt [2]int, trusted func([2]int, Fix) bool) {
+	f := places.f
 	if f.Tree == nil || !f.Tree.HasError() {
 		return stmt, func([2]int, Fix) bool { return true }
 	}
+	top, broken := places.statements()
 	found := false
-	for _, s := range f.Tree.TopLevel() {
-		if s.Start() <= fd.Start && fd.Start < s.End() || s.Start() == fd.Start {
-			stmt, found = [2]int{s.Start(), s.End()}, true
+	// The first statement holding fd.Start (or starting there, when empty):
+	// top-level nodes are ordered and do not overlap, so none ending before
+	// it can, and none starting after it.
+	for i := sort.Search(len(top), func(i int) bool { return top[i][1] >= fd.Start }); i < len(top) && top[i][0] <= fd.Start; i++ {
+		if s := top[i]; s[0] <= fd.Start && fd.Start < s[1] || s[0] == fd.Start {
+			stmt, found = s, true
 			break
 		}
 	}
-	for _, r := range f.Tree.StatementErrors() {
-		if r == stmt {
-			found = false
-		}
+	if broken[stmt] {
+		found = false
 	}
 	if !found {
 		return stmt, func([2]int, Fix) bool { return false }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	udiff "github.com/aymanbagabas/go-udiff"
 
@@ -271,16 +272,31 @@ func applyVerified(f *projectFile, fds []diagnostics.Finding, unsafe bool) ([]by
 	if out, ok := apply(picked); ok {
 		return out, report(picked), nil
 	}
-	var kept []chosen
+	// Some fix breaks the file: find which by halves (a parse per try, so
+	// not fix by fix: a large module with thousands of fixes would take a
+	// parse each), keeping, in order, every group that still verifies.
 	var warns []string
-	for _, c := range picked {
-		if _, ok := apply(append(append([]chosen(nil), kept...), c)); ok {
-			kept = append(kept, c)
-			continue
+	var sift func(kept, cands []chosen) []chosen
+	sift = func(kept, cands []chosen) []chosen {
+		if len(cands) == 0 {
+			return kept
 		}
-		loc := t.OffsetLocation(c.fd.Start)
-		warns = append(warns, fmt.Sprintf("%s:%d:%d: %s: fix %q would leave the file unparsable; not applied", f.path, loc.Row, loc.Column, c.fd.Code, c.fix.Title))
+		with := append(append([]chosen(nil), kept...), cands...)
+		if _, ok := apply(with); ok {
+			return with
+		}
+		if len(cands) == 1 {
+			c := cands[0]
+			loc := t.OffsetLocation(c.fd.Start)
+			warns = append(warns, fmt.Sprintf("%s:%d:%d: %s: fix %q would leave the file unparsable; not applied", f.path, loc.Row, loc.Column, c.fd.Code, c.fix.Title))
+			return kept
+		}
+		kept = sift(kept, cands[:len(cands)/2])
+		return sift(kept, cands[len(cands)/2:])
 	}
+	// (The whole batch failed already: start with its halves.)
+	kept := sift(nil, picked[:len(picked)/2])
+	kept = sift(kept, picked[len(picked)/2:])
 	if len(kept) == 0 {
 		return f.src, nil, warns
 	}
@@ -288,8 +304,12 @@ func applyVerified(f *projectFile, fds []diagnostics.Finding, unsafe bool) ([]by
 	return out, report(kept), warns
 }
 
+// syntaxChecks counts syntaxErrors calls (for a test).
+var syntaxChecks atomic.Int64
+
 // syntaxErrors counts the ERROR and MISSING nodes of a Python text.
 func syntaxErrors(src []byte) int {
+	syntaxChecks.Add(1)
 	tree := syntax.Parse(src)
 	if tree == nil {
 		return 1 << 30

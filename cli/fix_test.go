@@ -472,3 +472,39 @@ func TestFixReusingAnalysesChangesNothing(t *testing.T) {
 		t.Errorf("only %d fixture runs fixed something; the comparison proves little", fixed)
 	}
 }
+
+// Among many fixes, the one that breaks the file is found by halves: a
+// parse per try, not one per fix; the others all apply, in order.
+func TestApplyVerifiedSiftsManyFixes(t *testing.T) {
+	var src strings.Builder
+	var fds []diagnostics.Finding
+	for i := 0; i < 300; i++ {
+		off := src.Len()
+		src.WriteString("x = 1\n")
+		fix := diagnostics.Fix{Title: "good", Safe: true, Edits: []diagnostics.TextEdit{{Start: off + 4, End: off + 5, NewText: "2"}}}
+		if i == 137 {
+			fix = diagnostics.Fix{Title: "bad", Safe: true, Edits: []diagnostics.TextEdit{{Start: off + 4, End: off + 5, NewText: "(("}}}
+		}
+		fds = append(fds, diagnostics.Finding{Code: "FG401", Path: "m.py", Start: off, End: off + 5, Fixes: []diagnostics.Fix{fix}})
+	}
+	f := &projectFile{path: "m.py", src: []byte(src.String())}
+	before := syntaxChecks.Load()
+	out, done, warns := applyVerified(f, fds, false)
+	parses := syntaxChecks.Load() - before
+	want := strings.Repeat("x = 2\n", 137) + "x = 1\n" + strings.Repeat("x = 2\n", 162)
+	if string(out) != want || len(done) != 299 {
+		t.Errorf("applied %d fixes; output right: %v", len(done), string(out) == want)
+	}
+	if len(warns) != 1 || !strings.Contains(warns[0], `m.py:138:1: FG401: fix "bad"`) {
+		t.Errorf("warnings %q", warns)
+	}
+	for i := 1; i < len(done); i++ {
+		if done[i].Row <= done[i-1].Row {
+			t.Fatalf("applied fixes out of order at %d: %+v", i, done[i-1:i+1])
+		}
+	}
+	if parses > 40 {
+		t.Errorf("%d parses to find one bad fix among 300, want about 2 log2(300)", parses)
+	}
+	t.Logf("%d parses", parses)
+}

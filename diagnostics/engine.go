@@ -68,12 +68,13 @@ func NewEngine(settings Settings, log *zap.Logger) *Engine {
 // Cache keeps per-statement work between analyses of one file's versions.
 // It belongs to one file and one goroutine at a time.
 type Cache struct {
-	facts   map[syntax.Key]*StatementFacts
-	results map[resultKey][]Finding // offsets relative to the statement start
-	// next generation: entries used by the current analysis, so that the
-	// cache holds only what the latest version needs.
-	nextFacts   map[syntax.Key]*StatementFacts
-	nextResults map[resultKey][]Finding
+	// Each statement's facts and rule results (offsets relative to the
+	// statement's start) in the last analysis: the cache holds only what
+	// the latest version needs.
+	facts   stmtCache[syntax.Key, *StatementFacts]
+	results stmtCache[resultKey, []Finding]
+	// A spare array for the next analysis's results (see Trim).
+	spareResults [][]Finding
 
 	// The symbols of the last Symbols call and the text they are for, so
 	// that an analysis right after it does not merge them again; and the
@@ -84,11 +85,13 @@ type Cache struct {
 	ctx        *Context
 }
 
-// Trim lets go of the spare maps kept for the next analysis (for a
+// Trim lets go of the spare arrays kept for the next analysis (for a
 // document not being edited).
 func (c *Cache) Trim() {
 	if c != nil {
-		c.nextFacts, c.nextResults = nil, nil
+		c.facts.trim()
+		c.results.trim()
+		c.spareResults = nil
 	}
 }
 
@@ -146,9 +149,7 @@ func leadOf(src []byte, lineStart, stmt int) uint64 {
 var leadSeed = maphash.MakeSeed()
 
 // NewCache returns an empty cache.
-func NewCache() *Cache {
-	return &Cache{facts: map[syntax.Key]*StatementFacts{}, results: map[resultKey][]Finding{}}
-}
+func NewCache() *Cache { return &Cache{} }
 
 // Statements lists a module's top-level statements (comments excluded).
 // Each is copied out of tree-sitter only if a rule or fact extraction
@@ -165,24 +166,26 @@ func (e *Engine) Symbols(f *File, stmts []syntax.Node, c *Cache) *ModuleSymbols 
 	if c == nil {
 		c = NewCache()
 	}
-	c.nextFacts = reuseMap(c.nextFacts, len(stmts))
+	keys := c.facts.newKeys(len(stmts))
+	for _, s := range stmts {
+		keys = append(keys, s.Key())
+	}
+	cached := c.facts.align(keys)
 	facts := make([]*StatementFacts, 0, len(stmts))
 	starts := make([]int, 0, len(stmts))
-	for _, s := range stmts {
-		key := s.Key()
-		sf, ok := c.facts[key]
+	for i, s := range stmts {
+		sf, ok := cached(i)
 		// A statement with a syntax error is read afresh: how the parser
 		// recovers from the error may depend on what surrounds it, so the
 		// same text does not always give the same subtree.
 		if !ok || s.HasError() {
 			sf = e.safeFacts(f, s)
 		}
-		c.nextFacts[key] = sf
 		facts = append(facts, sf)
 		starts = append(starts, s.Start())
 	}
-	// The previous generation's map is cleared and refilled next time.
-	c.facts, c.nextFacts = c.nextFacts, c.facts
+	// (facts is the symbols' own slice, never written again.)
+	c.facts.set(keys, facts)
 	var ms *ModuleSymbols
 	if prev := c.sym; prev != nil && prev.Module == f.Module && c.symPackage == f.IsPackage &&
 		sameImportsAndRules(prev.Facts, facts) {
@@ -197,15 +200,6 @@ func (e *Engine) Symbols(f *File, stmts []syntax.Node, c *Cache) *ModuleSymbols 
 	ms.Starts = starts
 	c.sym, c.symText, c.symPackage = ms, f.Text, f.IsPackage
 	return ms
-}
-
-// reuseMap empties m for reuse (keeping its buckets), or makes one.
-func reuseMap[K comparable, V any](m map[K]V, size int) map[K]V {
-	if m == nil {
-		return make(map[K]V, size)
-	}
-	clear(m)
-	return m
 }
 
 // sameImportsAndRules reports that two versions of a module's statement
@@ -288,21 +282,29 @@ func (e *Engine) analyzePython(f *File, res Resolver, c *Cache) []Finding {
 			rules = append(rules, r)
 		}
 	}
-	c.nextResults = reuseMap(c.nextResults, len(stmts))
-	var out []Finding
 	crlf := f.Text.LineEnding() == "\r\n"
+	keys := c.results.newKeys(len(stmts))
 	for _, s := range stmts {
-		key := resultKey{s.Key(), ctx.Fingerprint(), crlf, leadOf(f.Text.Bytes, f.Text.LineStart(f.Text.LineOf(s.Start())), s.Start())}
-		rel, ok := c.results[key]
+		keys = append(keys, resultKey{s.Key(), ctx.Fingerprint(), crlf, leadOf(f.Text.Bytes, f.Text.LineStart(f.Text.LineOf(s.Start())), s.Start())})
+	}
+	cached := c.results.align(keys)
+	results := c.spareResults[:0]
+	if cap(results) < len(stmts) {
+		results = make([][]Finding, 0, len(stmts))
+	}
+	var out []Finding
+	for i, s := range stmts {
+		rel, ok := cached(i)
 		if !ok || s.HasError() { // (see Symbols)
 			rel = e.checkStatement(f, s, ctx, rules)
 		}
-		c.nextResults[key] = rel
+		results = append(results, rel)
 		for _, fd := range rel {
 			out = append(out, shift(fd, s.Start()))
 		}
 	}
-	c.results, c.nextResults = c.nextResults, c.results
+	c.spareResults = c.results.vals
+	c.results.set(keys, results)
 	return out
 }
 

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -81,6 +82,11 @@ type resultCache struct {
 	file    string // path of the cache file
 	entries map[string]*cacheEntry
 	today   int64
+	// The file's chunks as read, by their entries' keys (see chunkID), and
+	// the entries this run changed: a chunk none of whose entries changed
+	// is written back as it was read, not encoded again.
+	chunks map[string][]byte
+	dirty  map[*cacheEntry]bool
 }
 
 // openCache reads dir's cache file for this build, settings and working
@@ -90,16 +96,20 @@ type resultCache struct {
 func openCache(dir string, settings diagnostics.Settings) (*resultCache, error) {
 	wd, _ := os.Getwd()
 	name := buildKey()[:16] + "-" + settingsKey(settings, wd)[:16] + ".cache"
-	c := &resultCache{file: filepath.Join(dir, name), entries: map[string]*cacheEntry{}, today: time.Now().Unix() / 86400}
+	c := &resultCache{file: filepath.Join(dir, name), entries: map[string]*cacheEntry{}, today: time.Now().Unix() / 86400,
+		chunks: map[string][]byte{}, dirty: map[*cacheEntry]bool{}}
 	data, err := os.ReadFile(c.file)
 	if errors.Is(err, os.ErrNotExist) {
 		return c, nil
 	}
 	if err == nil {
-		var entries []*cacheEntry
-		if entries, err = decodeCache(data); err == nil {
-			for _, e := range entries {
-				c.entries[e.key()] = e
+		var chunks []decodedChunk
+		if chunks, err = decodeCache(data); err == nil {
+			for _, ch := range chunks {
+				for _, e := range ch.entries {
+					c.entries[e.key()] = e
+				}
+				c.chunks[chunkID(ch.entries)] = ch.raw
 			}
 		}
 	}
@@ -135,10 +145,12 @@ func (c *resultCache) update(files []*projectFile, learned []*diagnostics.Prior)
 		case old != nil && old.Hash == f.hash && &old.Prior == learned[i]:
 			if old.Used != c.today {
 				old.Used, changed = c.today, true
+				c.dirty[old] = true
 			}
 		default:
-			c.entries[k] = &cacheEntry{Path: f.path, Module: f.module, Hash: f.hash, Used: c.today, Prior: *learned[i]}
-			changed = true
+			e := &cacheEntry{Path: f.path, Module: f.module, Hash: f.hash, Used: c.today, Prior: *learned[i]}
+			c.entries[k], changed = e, true
+			c.dirty[e] = true
 		}
 	}
 	oldest := c.today - int64(cacheMaxAge/(24*time.Hour))
@@ -154,7 +166,14 @@ func (c *resultCache) update(files []*projectFile, learned []*diagnostics.Prior)
 	if !changed {
 		return false, nil
 	}
-	data, err := encodeCache(entries)
+	data, err := encodeCache(entries, func(chunk []*cacheEntry) []byte {
+		for _, e := range chunk {
+			if c.dirty[e] {
+				return nil
+			}
+		}
+		return c.chunks[chunkID(chunk)]
+	})
 	if err != nil {
 		return false, err
 	}
@@ -166,15 +185,52 @@ func (c *resultCache) update(files []*projectFile, learned []*diagnostics.Prior)
 
 // The file: the magic line, then chunks of entries, each a length, a
 // CRC-32C (a damaged file is detected, not decoded into wrong facts) and a
-// gob stream; chunks decode on all cores.
-const entriesPerChunk = 128
+// gob stream; chunks decode on all cores. Entries are sorted by key and a
+// chunk ends after a key whose hash says so (about one in 64, at most
+// maxChunk entries): a file added, changed or removed changes only
+// its own chunk, and the others are copied from the old file as they were.
+const maxChunk = 256
 
-func encodeCache(entries []*cacheEntry) ([]byte, error) {
-	chunks := make([][]byte, (len(entries)+entriesPerChunk-1)/entriesPerChunk)
-	errs := make([]error, len(chunks))
-	diagnostics.Parallel(len(chunks), func(i int) {
+// chunkID identifies a chunk by its entries' keys.
+func chunkID(chunk []*cacheEntry) string {
+	h := sha256.New()
+	for _, e := range chunk {
+		h.Write([]byte(e.key()))
+		h.Write([]byte{0xff})
+	}
+	return string(h.Sum(nil))
+}
+
+// chunkEnds reports a key after which a chunk ends.
+func chunkEnds(key string) bool {
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	return h.Sum64()>>58 == 0 // the top 6 bits (FNV's low ones mix badly): one in 64
+}
+
+// encodeCache writes entries; reuse returns the raw bytes of a chunk read
+// earlier with the same entries, unchanged, or nil to encode it.
+func encodeCache(entries []*cacheEntry, reuse func([]*cacheEntry) []byte) ([]byte, error) {
+	sort.Slice(entries, func(i, j int) bool { return entries[i].key() < entries[j].key() })
+	var groups [][]*cacheEntry
+	start := 0
+	for i, e := range entries {
+		if i+1 == len(entries) || i+1-start == maxChunk || chunkEnds(e.key()) {
+			groups = append(groups, entries[start:i+1])
+			start = i + 1
+		}
+	}
+	chunks := make([][]byte, len(groups))
+	errs := make([]error, len(groups))
+	diagnostics.Parallel(len(groups), func(i int) {
+		if reuse != nil {
+			if raw := reuse(groups[i]); raw != nil {
+				chunks[i] = raw
+				return
+			}
+		}
 		var b bytes.Buffer
-		errs[i] = gob.NewEncoder(&b).Encode(entries[i*entriesPerChunk : min(len(entries), (i+1)*entriesPerChunk)])
+		errs[i] = gob.NewEncoder(&b).Encode(groups[i])
 		chunks[i] = b.Bytes()
 	})
 	if err := errors.Join(errs...); err != nil {
@@ -190,9 +246,15 @@ func encodeCache(entries []*cacheEntry) ([]byte, error) {
 	return out, nil
 }
 
+// decodedChunk is one chunk of a cache file: its gob stream and entries.
+type decodedChunk struct {
+	raw     []byte
+	entries []*cacheEntry
+}
+
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-func decodeCache(data []byte) ([]*cacheEntry, error) {
+func decodeCache(data []byte) ([]decodedChunk, error) {
 	rest, ok := bytes.CutPrefix(data, cacheMagic)
 	if !ok {
 		return nil, errors.New("not a flaskguard cache file")
@@ -228,14 +290,14 @@ func decodeCache(data []byte) ([]*cacheEntry, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	var out []*cacheEntry
-	for _, d := range decoded {
+	out := make([]decodedChunk, len(chunks))
+	for i, d := range decoded {
 		for _, e := range d {
 			if e == nil || e.Prior.Symbols == nil {
 				return nil, errors.New("an entry without symbols")
 			}
-			out = append(out, e)
 		}
+		out[i] = decodedChunk{raw: chunks[i], entries: d}
 	}
 	return out, nil
 }

@@ -424,20 +424,20 @@ func FuzzDecodeCache(f *testing.F) {
 }
 
 func analyse(t *testing.T, data []byte) {
-	entries, err := decodeCache(data)
+	chunks, err := decodeCache(data)
 	if err != nil {
 		return
 	}
-	{
-		var inputs []diagnostics.Input
-		for _, e := range entries {
+	var inputs []diagnostics.Input
+	for _, ch := range chunks {
+		for _, e := range ch.entries {
 			if e.Prior.Symbols == nil {
 				t.Fatal("an entry without symbols was accepted")
 			}
 			inputs = append(inputs, diagnostics.Input{Path: "m.py", Module: e.Module, Src: []byte("x = 1\n"), Prior: &e.Prior})
 		}
-		diagnostics.NewEngine(diagnostics.DefaultSettings(), nil).AnalyzeAllLearning(inputs)
 	}
+	diagnostics.NewEngine(diagnostics.DefaultSettings(), nil).AnalyzeAllLearning(inputs)
 }
 
 // Runs that share a cache directory at the same time (parallel CI jobs,
@@ -499,5 +499,68 @@ func TestCacheUnwritable(t *testing.T) {
 	}
 	if stdout.String() != reportOf(t, want) {
 		t.Errorf("the report differs from a run without the cache")
+	}
+}
+
+// A run that changes one file of many re-encodes only that file's chunk:
+// the others are copied from the old file byte for byte, and the file
+// still reads back whole.
+func TestCacheRewritesOnlyChangedChunks(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{}
+	for i := 0; i < 600; i++ {
+		files[fmt.Sprintf("pkg/m%03d.py", i)] = fmt.Sprintf("from flask import Flask\napp%d = Flask(__name__)\napp%d.run(debug=True)\n", i, i)
+	}
+	writeTree(t, dir, files)
+	cacheDir := filepath.Join(t.TempDir(), "cache")
+	if _, err := CheckCached([]string{dir}, Overrides{Isolated: true}, cacheDir); err != nil {
+		t.Fatal(err)
+	}
+	caches, _ := filepath.Glob(filepath.Join(cacheDir, "*.cache"))
+	before, err := os.ReadFile(caches[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldChunks, err := decodeCache(before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(oldChunks) < 4 {
+		t.Fatalf("%d chunks for 600 entries, want several", len(oldChunks))
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.WriteFile(filepath.Join(dir, "pkg", "m123.py"), []byte("x = 1\n"), 0o644))
+	res, err := CheckCached([]string{dir}, Overrides{Isolated: true}, cacheDir)
+	must(err)
+	if res.Cache.Parsed != 1 || res.Cache.Hits != 599 || !res.Cache.Written {
+		t.Fatalf("cache %+v, want 1 parsed, 599 hits, written", res.Cache)
+	}
+	after, err := os.ReadFile(caches[0])
+	must(err)
+	newChunks, err := decodeCache(after)
+	must(err)
+	old := map[string]bool{}
+	for _, ch := range oldChunks {
+		old[string(ch.raw)] = true
+	}
+	copied := 0
+	for _, ch := range newChunks {
+		if old[string(ch.raw)] {
+			copied++
+		}
+	}
+	if copied != len(newChunks)-1 {
+		t.Errorf("%d of %d chunks copied as they were, want all but the changed file's", copied, len(newChunks))
+	}
+	// And what was copied still serves: a third run hits everything.
+	res, err = CheckCached([]string{dir}, Overrides{Isolated: true}, cacheDir)
+	must(err)
+	if res.Cache.Hits != 600 || res.Cache.Written {
+		t.Errorf("third run: cache %+v, want 600 hits and no write", res.Cache)
 	}
 }

@@ -172,12 +172,15 @@ type didChangeParams struct {
 // one produced, and reparses incrementally once for them all.
 func (d *document) applyChanges(changes []contentChange) {
 	var edits []syntax.Edit
-	cur := d.text
+	// Each change's positions refer to the text the ones before made
+	// (built only when needed: see source.Edited; Reparse builds the final
+	// text itself).
+	cur := source.NewEdited(d.text)
 	for i, ch := range changes {
 		if ch.Range == nil {
 			// A full replacement: what came before it no longer matters.
 			d.editsUnknown = true
-			d.text = cur
+			d.text = cur.Text()
 			d.setText([]byte(ch.Text))
 			d.applyChanges(changes[i+1:])
 			return
@@ -190,18 +193,14 @@ func (d *document) applyChanges(changes []contentChange) {
 		e := syntax.Edit{Start: start, OldEnd: end, NewText: []byte(ch.Text)}
 		edits = append(edits, e)
 		d.edits = append(d.edits, e)
-		if i < len(changes)-1 || d.kind != diagnostics.KindPython || d.tree == nil {
-			// The next change's positions refer to this text. (After the
-			// last one, Reparse builds the final text itself.)
-			cur = source.New(e.Apply(cur.Bytes))
-		}
+		cur.Splice(source.Splice{Start: e.Start, End: e.OldEnd, New: e.NewText})
 	}
 	if len(edits) == 0 {
 		return
 	}
 	if d.kind == diagnostics.KindPython && d.tree == nil {
 		// Evicted: parse only the result, when it is analysed.
-		d.setText(cur.Bytes)
+		d.setText(cur.Text().Bytes)
 		return
 	}
 	if d.kind == diagnostics.KindPython {
@@ -210,7 +209,7 @@ func (d *document) applyChanges(changes []contentChange) {
 		d.tree = tree
 		d.text = tree.Text()
 	} else {
-		d.text = cur
+		d.text = cur.Text()
 	}
 	d.refreshFile()
 }

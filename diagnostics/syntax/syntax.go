@@ -199,26 +199,28 @@ const maxPending = 200
 // produced) and returns the tree of the result; the receiver is unchanged
 // and stays usable until closed. Offsets out of range are clamped.
 func (t *Tree) Reparse(edits []Edit) (out *Tree) {
-	text := t.text
+	// The intermediate texts are built only when an edit is not before the
+	// ones until then (see source.Edited).
+	edited := source.NewEdited(t.text)
 	var inputs []ts.InputEdit
 	var applied []Edit
 	for _, e := range edits {
-		n := len(text.Bytes)
+		n := edited.Len()
 		e.Start = clamp(e.Start, 0, n)
 		e.OldEnd = clamp(e.OldEnd, e.Start, n)
-		next := source.New(e.Apply(text.Bytes))
-		newEnd := e.Start + len(e.NewText)
+		start, oldEnd := edited.OffsetPoint(e.Start), edited.OffsetPoint(e.OldEnd)
+		edited.Splice(source.Splice{Start: e.Start, End: e.OldEnd, New: e.NewText})
 		inputs = append(inputs, ts.InputEdit{
 			StartByte:      uint(e.Start),
 			OldEndByte:     uint(e.OldEnd),
-			NewEndByte:     uint(newEnd),
-			StartPosition:  point(text.OffsetPoint(e.Start)),
-			OldEndPosition: point(text.OffsetPoint(e.OldEnd)),
-			NewEndPosition: point(next.OffsetPoint(newEnd)),
+			NewEndByte:     uint(e.Start + len(e.NewText)),
+			StartPosition:  point(start),
+			OldEndPosition: point(oldEnd),
+			NewEndPosition: point(pointAfter(start, e.NewText)),
 		})
 		applied = append(applied, e)
-		text = next
 	}
+	text := edited.Text()
 	lone := loneCR(text.Bytes)
 	defer func() {
 		if out != nil { // the scan is done for the next edit too
@@ -478,6 +480,14 @@ func endsItsLine(src []byte, off int) bool {
 }
 
 func point(p source.Point) ts.Point { return ts.Point{Row: uint(p.Row), Column: uint(p.Column)} }
+
+// pointAfter is where text inserted at p ends (rows, and byte columns).
+func pointAfter(p source.Point, text []byte) source.Point {
+	if nl := bytes.LastIndexByte(text, '\n'); nl >= 0 {
+		return source.Point{Row: p.Row + bytes.Count(text, []byte{'\n'}), Column: len(text) - nl - 1}
+	}
+	return source.Point{Row: p.Row, Column: p.Column + len(text)}
+}
 
 func clamp(v, lo, hi int) int {
 	if v < lo {

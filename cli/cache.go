@@ -305,7 +305,7 @@ func decodeCache(data []byte) ([]decodedChunk, error) {
 // writeCacheFile replaces the cache file atomically (a concurrent run
 // reads the old one or the new one, never half of it), creating the
 // directory tagged as a cache that git ignores, and removes the cache
-// files of other builds.
+// files of other builds that no run wrote for a week.
 func writeCacheFile(file string, data []byte) error {
 	dir := filepath.Dir(file)
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
@@ -338,13 +338,21 @@ func writeCacheFile(file string, data []byte) error {
 	build := strings.SplitN(filepath.Base(file), "-", 2)[0]
 	if others, _ := filepath.Glob(filepath.Join(dir, "*.cache")); len(others) > 0 {
 		for _, o := range others {
-			if !strings.HasPrefix(filepath.Base(o), build+"-") {
+			// Not at once: two builds in use side by side (the one
+			// pre-commit installed and another) would each delete the
+			// other's cache on every run.
+			if info, err := os.Stat(o); err == nil && !strings.HasPrefix(filepath.Base(o), build+"-") &&
+				time.Since(info.ModTime()) > otherBuildsMaxAge {
 				os.Remove(o)
 			}
 		}
 	}
 	return nil
 }
+
+// otherBuildsMaxAge is how long a cache file of another build of
+// flaskguard is kept after its last write.
+const otherBuildsMaxAge = 7 * 24 * time.Hour
 
 // buildKey identifies this build of flaskguard: a release or a clean
 // checkout by version and commit; anything else (a modified checkout, go

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/flaskguard/flaskguard/diagnostics"
 )
@@ -287,8 +288,9 @@ func TestCacheIgnoresBrokenFile(t *testing.T) {
 	}
 }
 
-// The cache directory is tagged as one, ignored by git, and keeps only
-// this build's files; entries no run used for a month go.
+// The cache directory is tagged as one, ignored by git, and keeps other
+// builds' files only while they are in use; entries no run used for a
+// month go.
 func TestCacheDirectoryHousekeeping(t *testing.T) {
 	dir := copyDir(t, "../testdata/projects/factory_dict")
 	cacheDir := filepath.Join(t.TempDir(), "cache")
@@ -311,6 +313,15 @@ func TestCacheDirectoryHousekeeping(t *testing.T) {
 	if err := os.WriteFile(stale, []byte("an older build's"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	weekAgo := time.Now().Add(-otherBuildsMaxAge - time.Hour)
+	if err := os.Chtimes(stale, weekAgo, weekAgo); err != nil {
+		t.Fatal(err)
+	}
+	// Another build's recent file stays: two builds may be in use at once.
+	recent := filepath.Join(cacheDir, "1111111111111111-0000000000000000.cache")
+	if err := os.WriteFile(recent, []byte("another build's"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	// An entry unused for longer than cacheMaxAge is dropped on the next write.
 	c, err := openCache(cacheDir, diagnostics.DefaultSettings())
 	if err != nil || len(c.entries) == 0 {
@@ -326,7 +337,10 @@ func TestCacheDirectoryHousekeeping(t *testing.T) {
 		t.Fatalf("update: written %v, %v", written, err)
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
-		t.Errorf("another build's cache file is still there: %v", err)
+		t.Errorf("another build's cache file, unwritten for a week, is still there: %v", err)
+	}
+	if _, err := os.Stat(recent); err != nil {
+		t.Errorf("another build's recent cache file went: %v", err)
 	}
 	c2, err := openCache(cacheDir, diagnostics.DefaultSettings())
 	if err != nil {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 )
@@ -93,11 +92,7 @@ const benchFindings = 100*2 + 1900*2
 func BenchmarkCheck2000Files(b *testing.B) {
 	dir := b.TempDir()
 	benchTree(b, dir)
-	wd, _ := os.Getwd()
-	if err := os.Chdir(dir); err != nil {
-		b.Fatal(err)
-	}
-	defer os.Chdir(wd)
+	b.Chdir(dir)
 	b.ResetTimer()
 	lines, files := 0, 0
 	for i := 0; i < b.N; i++ {
@@ -126,11 +121,7 @@ func BenchmarkCheck2000Files(b *testing.B) {
 func BenchmarkCheck2000FilesWarmCache(b *testing.B) {
 	dir := b.TempDir()
 	benchTree(b, dir)
-	wd, _ := os.Getwd()
-	if err := os.Chdir(dir); err != nil {
-		b.Fatal(err)
-	}
-	defer os.Chdir(wd)
+	b.Chdir(dir)
 	cacheDir := b.TempDir()
 	if _, err := CheckCached([]string{"."}, Overrides{}, cacheDir); err != nil {
 		b.Fatal(err)
@@ -156,11 +147,7 @@ func BenchmarkCheck2000FilesWarmCache(b *testing.B) {
 func BenchmarkFix2000Files(b *testing.B) {
 	dir := b.TempDir()
 	benchTree(b, dir)
-	wd, _ := os.Getwd()
-	if err := os.Chdir(dir); err != nil {
-		b.Fatal(err)
-	}
-	defer os.Chdir(wd)
+	b.Chdir(dir)
 	for _, reuse := range []bool{true, false} {
 		name := "reuse"
 		if !reuse {

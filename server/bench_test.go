@@ -206,14 +206,7 @@ func BenchmarkEditDuringBranchSwitch(b *testing.B) {
 			}
 			defer func() { syncFileLoads = was }()
 			c := newClient(b)
-			var res map[string]interface{}
-			if err := c.call("initialize", map[string]interface{}{
-				"rootUri":      pathToURI(dir),
-				"capabilities": map[string]interface{}{"window": map[string]interface{}{"workDoneProgress": true}},
-			}, &res); err != nil {
-				b.Fatal(err)
-			}
-			c.notify("initialized", map[string]interface{}{})
+			c.initializeWorkspace(dir, nil)
 			waitFor(b, func() bool { return c.progressEndCount() == 1 }, "no $/progress end for indexing")
 			uri := pathToURI(filepath.Join(dir, "app.py"))
 			src := gen.Module(7, 1000)

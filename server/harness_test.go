@@ -40,6 +40,22 @@ func (c *client) sawProgressEnd() bool {
 	return c.progressEnded
 }
 
+// initializeWorkspace initializes with dir as the workspace folder and
+// work-done progress (so that indexing reports its end), with opts as the
+// initialization options (nil: none), and sends initialized.
+func (c *client) initializeWorkspace(dir string, opts interface{}) {
+	c.t.Helper()
+	var res map[string]interface{}
+	if err := c.call("initialize", map[string]interface{}{
+		"rootUri":               pathToURI(dir),
+		"capabilities":          map[string]interface{}{"window": map[string]interface{}{"workDoneProgress": true}},
+		"initializationOptions": opts,
+	}, &res); err != nil {
+		c.t.Fatalf("initialize: %v", err)
+	}
+	c.notify("initialized", map[string]interface{}{})
+}
+
 // progressEndCount is how many $/progress ends came so far.
 func (c *client) progressEndCount() int {
 	c.mu.Lock()

@@ -130,15 +130,7 @@ func TestWatchedFilesBurst(t *testing.T) {
 	}
 	changes = append(changes, map[string]interface{}{"uri": pathToURI(factory), "type": 2})
 	c := newClient(t)
-	var res map[string]interface{}
-	if err := c.call("initialize", map[string]interface{}{
-		"rootUri":               pathToURI(dir),
-		"capabilities":          map[string]interface{}{"window": map[string]interface{}{"workDoneProgress": true}},
-		"initializationOptions": map[string]interface{}{"select": []string{"FG4"}},
-	}, &res); err != nil {
-		t.Fatal(err)
-	}
-	c.notify("initialized", map[string]interface{}{})
+	c.initializeWorkspace(dir, map[string]interface{}{"select": []string{"FG4"}})
 	waitFor(t, func() bool { return c.progressEndCount() == 1 }, "no $/progress end for indexing")
 	appURI := pathToURI(filepath.Join(dir, "app.py"))
 	c.open(appURI, "from factory import make\n\napp = make()\napp.run(debug=True)\n")
@@ -184,15 +176,7 @@ func TestDeletionDuringIndexing(t *testing.T) {
 		must(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("m%03d.py", i)), gen.Module(int64(i), 100), 0o644))
 	}
 	c := newClient(t)
-	var res map[string]interface{}
-	if err := c.call("initialize", map[string]interface{}{
-		"rootUri":               pathToURI(dir),
-		"capabilities":          map[string]interface{}{"window": map[string]interface{}{"workDoneProgress": true}},
-		"initializationOptions": map[string]interface{}{"select": []string{"FG4"}},
-	}, &res); err != nil {
-		t.Fatal(err)
-	}
-	c.notify("initialized", map[string]interface{}{})
+	c.initializeWorkspace(dir, map[string]interface{}{"select": []string{"FG4"}})
 	c.notify("workspace/didChangeWatchedFiles", map[string]interface{}{"changes": []map[string]interface{}{{"uri": pathToURI(factory), "type": 3}}})
 	waitFor(t, func() bool { return c.progressEndCount() == 1 }, "no $/progress end for indexing")
 	appURI := pathToURI(filepath.Join(dir, "app.py"))
@@ -209,15 +193,7 @@ func TestWorkspaceIndexingResolvesClosedModules(t *testing.T) {
 	must(t, os.MkdirAll(filepath.Join(dir, ".venv", "lib"), 0o755))
 	must(t, os.WriteFile(filepath.Join(dir, ".venv", "lib", "flask_app.py"), []byte("app.run(debug=True)\n"), 0o644))
 	c := newClient(t)
-	var res map[string]interface{}
-	if err := c.call("initialize", map[string]interface{}{
-		"rootUri":               pathToURI(dir),
-		"capabilities":          map[string]interface{}{"window": map[string]interface{}{"workDoneProgress": true}},
-		"initializationOptions": map[string]interface{}{"select": []string{"FG4"}},
-	}, &res); err != nil {
-		t.Fatal(err)
-	}
-	c.notify("initialized", map[string]interface{}{})
+	c.initializeWorkspace(dir, map[string]interface{}{"select": []string{"FG4"}})
 	waitFor(t, func() bool { return c.sawProgressEnd() }, "no $/progress end for indexing")
 	uri := pathToURI(filepath.Join(dir, "run.py"))
 	c.open(uri, "from web import site\n\nsite.run(debug=True)\n")

@@ -13,6 +13,7 @@ import (
 	"github.com/flaskguard/flaskguard/config"
 	"github.com/flaskguard/flaskguard/diagnostics"
 	"github.com/flaskguard/flaskguard/diagnostics/walk"
+	"github.com/flaskguard/flaskguard/internal/safefile"
 )
 
 // Overrides are the settings given on the command line; they beat the
@@ -129,7 +130,9 @@ func loadProjectHashing(paths []string, ov Overrides, hash bool) (*project, erro
 	sort.SliceStable(p.files, func(i, j int) bool { return p.files[i].path < p.files[j].path })
 	errs := make([]error, len(p.files))
 	diagnostics.Parallel(len(p.files), func(i int) {
-		p.files[i].src, errs[i] = os.ReadFile(p.files[i].path)
+		// A FIFO or a device named on the command line (pkg/fifo.py)
+		// would block or never end; the walk skips them in folders.
+		p.files[i].src, errs[i] = safefile.Read(p.files[i].path, 0)
 		if hash && errs[i] == nil {
 			p.files[i].hash = sha256.Sum256(p.files[i].src)
 		}

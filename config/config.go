@@ -22,13 +22,14 @@
 // directories only. A pattern that matches a directory matches every path
 // below it.
 //
-// The language server finds the configuration of a workspace with
+// The language server finds the configuration of a workspace folder with
 //
-//	f, err := config.Find(workspaceRoot) // nil, nil: no configuration file
-//	settings := f.Settings()             // nil-safe: defaults when f is nil
+//	f, err := config.FindInDir(workspaceRoot, read) // nil, nil: no configuration file
+//	settings := f.Settings()                        // nil-safe: defaults when f is nil
 //
-// and the CLI with Find from each checked file's directory (see Resolver).
-// Errors name the file, the line and the key (*Error).
+// (the folder itself only: the server reads nothing outside its workspace),
+// and the CLI with Find, upward from each checked file's directory (see
+// Resolver), as Ruff does. Errors name the file, the line and the key (*Error).
 package config
 
 import (
@@ -41,6 +42,7 @@ import (
 	"sync"
 
 	"github.com/flaskguard/flaskguard/diagnostics"
+	"github.com/flaskguard/flaskguard/internal/safefile"
 )
 
 // File names searched for, in order of precedence within one directory: a
@@ -132,14 +134,24 @@ func Find(dir string) (*File, error) {
 
 // findIn loads the configuration of exactly dir (no parents): nil when dir
 // has none.
-func findIn(dir string) (*File, error) {
+func findIn(dir string) (*File, error) { return FindInDir(dir, readFile) }
+
+// FindInDir loads the configuration of exactly dir, not of its parents,
+// reading the files through read: nil, nil when dir has none. The language
+// server finds its workspace folder's this way, with a read that refuses
+// files outside the workspace (a link there) and files that would block.
+func FindInDir(dir string, read func(path string) ([]byte, error)) (*File, error) {
 	for _, name := range []string{FlaskguardTOML, PyprojectTOML} {
 		p := filepath.Join(dir, name)
 		info, err := os.Stat(p)
 		if err != nil || info.IsDir() {
 			continue
 		}
-		f, err := Load(p)
+		data, err := read(p)
+		if err != nil {
+			return nil, err
+		}
+		f, err := Parse(p, data)
 		if err != nil {
 			return nil, err
 		}
@@ -150,11 +162,19 @@ func findIn(dir string) (*File, error) {
 	return nil, nil
 }
 
+// maxFileSize bounds a configuration file: a pyproject.toml is a few
+// kilobytes.
+const maxFileSize = 8 << 20
+
+// readFile reads a configuration file: a regular file (a FIFO or a device
+// named pyproject.toml would block or never end), links followed.
+func readFile(path string) ([]byte, error) { return safefile.Read(path, maxFileSize) }
+
 // Load reads one configuration file. A file named pyproject.toml is read
 // for its [tool.flaskguard] table (HasTable reports whether it has one);
 // any other name is read whole, as a flaskguard.toml.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
 		return nil, err
 	}

@@ -53,7 +53,8 @@ type Engine struct {
 	Settings Settings
 	Log      *zap.Logger
 	// ReadFile reads the config files the project model loads that are not
-	// Python modules of the project (from_pyfile, from_file); nil: os.ReadFile.
+	// Python modules of the project (from_pyfile, from_file); nil: regular
+	// files of up to 32 MB, links followed.
 	ReadFile ReadFileFunc
 }
 

@@ -25,9 +25,9 @@ package diagnostics
 //
 // Files the model reads itself (from_pyfile, from_file targets that are not
 // Python modules of the project) go through Engine.ReadFile (default
-// os.ReadFile), relative to the directory of the file that creates the app
-// (filepath.Join(filepath.Dir(app file's Path), name), or its instance
-// folder); the paths read, found or not, are listed in Model.ConfigFiles so
+// readConfigFile: regular files only), relative to the directory of the
+// file that creates the app (filepath.Join(filepath.Dir(app file's Path),
+// name), or its instance folder); the paths read, found or not, are listed in Model.ConfigFiles so
 // that a server can watch them and call Project.Invalidate when they change.
 //
 // What the model holds (see the types below): Apps (each with its Config
@@ -46,7 +46,6 @@ import (
 	"cmp"
 	"fmt"
 	"hash/maphash"
-	"os"
 	"path"
 	"path/filepath"
 	"runtime/debug"
@@ -55,6 +54,8 @@ import (
 	"strings"
 
 	"go.uber.org/zap"
+
+	"github.com/flaskguard/flaskguard/internal/safefile"
 )
 
 // ReadFileFunc reads a file by the path the model computed from a project
@@ -227,7 +228,7 @@ func (e *Engine) model(p *Project, interrupted func() bool) *Model {
 	}
 	read := e.ReadFile
 	if read == nil {
-		read = os.ReadFile
+		read = readConfigFile
 	}
 	m := buildModel(p, read, interrupted)
 	p.model, p.modelGen = m, gen
@@ -674,6 +675,11 @@ func (p *Project) PrepareModel(path string) {
 		pf.modelIndex()
 	}
 }
+
+// readConfigFile is the model's default ReadFile: a from_pyfile target
+// that is a FIFO or a device ("../../dev/zero") must not block or fill
+// memory.
+func readConfigFile(path string) ([]byte, error) { return safefile.Read(path, 32<<20) }
 
 func buildModel(p *Project, read ReadFileFunc, interrupted func() bool) *Model {
 	m := &Model{byPath: map[string]*fileIndex{}}

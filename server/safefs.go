@@ -2,10 +2,10 @@ package server
 
 import (
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/flaskguard/flaskguard/internal/safefile"
 )
 
 // maxReadSize bounds a file the server reads from disk.
@@ -19,22 +19,7 @@ func (s *Server) readWorkspaceFile(path string) ([]byte, error) {
 	if err := s.checkInWorkspace(path); err != nil {
 		return nil, err
 	}
-	info, err := os.Lstat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	if info.Size() > maxReadSize {
-		return nil, fmt.Errorf("%s: %d bytes is over the %d-byte limit", path, info.Size(), maxReadSize)
-	}
-	f, err := os.OpenFile(path, os.O_RDONLY|nonBlock, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, maxReadSize))
+	return safefile.Read(path, maxReadSize)
 }
 
 // checkInWorkspace refuses paths outside every workspace folder, or whose

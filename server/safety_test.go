@@ -335,3 +335,65 @@ func TestSafetyCheckRunsNoCode(t *testing.T) {
 		t.Errorf("user code ran or a program was started: markers %v", left)
 	}
 }
+
+// The workspace's configuration file is read like any other file: a link
+// to one outside is not followed, and with none in the workspace the
+// search does not climb above it (base/pyproject.toml ignores FG4, so a
+// read of it would also drop app.py's debug=True finding).
+func TestSafetyConfigSearchStaysInTheWorkspace(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		linked bool
+	}{{"linked pyproject.toml", true}, {"none in the workspace", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := newSafetyLayout(t)
+			os.Remove(filepath.Join(l.ws, "pyproject.toml"))
+			if tc.linked {
+				if err := os.WriteFile(filepath.Join(l.outside, "pyproject.toml"), []byte("[tool.flaskguard]\nignore = [\"FG4\"]\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Symlink(filepath.Join(l.outside, "pyproject.toml"), filepath.Join(l.ws, "pyproject.toml")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w := watch(t, l.outside, l.base)
+			p, wsURI := safetySession(t, l)
+			appURI := wsURI + "/app.py"
+			src, _ := os.ReadFile(filepath.Join(l.ws, "app.py"))
+			p.open(appURI, "python", string(src))
+			ds := p.publishedFor(appURI, 1, 10*time.Second)
+			p.alive(1)
+			p.shutdownExit()
+			if ev := outside(w.events(), l.ws); len(ev) > 0 {
+				t.Errorf("the server read configuration outside its workspace:\n%s", strings.Join(ev, "\n"))
+			}
+			if !strings.Contains(fmt.Sprint(ds), "FG401") {
+				t.Errorf("no FG401 in app.py: a configuration from outside the workspace was applied: %v", ds)
+			}
+		})
+	}
+}
+
+// A pyproject.toml that is a FIFO must not block the server's start.
+func TestSafetyConfigFileIsAFIFO(t *testing.T) {
+	l := newSafetyLayout(t)
+	cfg := filepath.Join(l.ws, "pyproject.toml")
+	os.Remove(cfg)
+	if err := syscall.Mkfifo(cfg, 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	t.Cleanup(func() {
+		// Unblock a reader stuck on it, so that a failing server can exit.
+		if f, err := os.OpenFile(cfg, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			f.Close()
+		}
+	})
+	p, wsURI := safetySession(t, l)
+	uri := wsURI + "/app.py"
+	p.open(uri, "python", "from flask import Flask\napp = Flask(__name__)\napp.run(debug=True)\n")
+	if ds := p.publishedFor(uri, 1, 5*time.Second); !strings.Contains(fmt.Sprint(ds), "FG401") {
+		t.Errorf("want FG401 with the FIFO configuration file skipped, got %v", ds)
+	}
+	p.alive(1)
+	p.shutdownExit()
+}

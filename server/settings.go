@@ -83,12 +83,14 @@ func (s *Server) applySettings(p settingsPayload) {
 }
 
 // reloadSettings (re)reads the configuration file of the first workspace
-// folder ([tool.flaskguard] in pyproject.toml, or flaskguard.toml, found
-// upward) and applies the editor's overrides on top.
+// folder ([tool.flaskguard] in pyproject.toml, or flaskguard.toml) and
+// applies the editor's overrides on top. Only the folder's own: the server
+// reads nothing outside its workspace, so neither one above the folder
+// nor one reached through a link out of it (which is reported).
 func (s *Server) reloadSettings() {
 	var cfg *config.File
 	if len(s.roots) > 0 {
-		f, err := config.Find(s.roots[0])
+		f, err := config.FindInDir(s.roots[0], s.readWorkspaceFile)
 		if err != nil {
 			s.log.Warn("configuration file", zap.Error(err))
 			s.showMessage(1, "flaskguard: "+err.Error())

@@ -1,5 +1,5 @@
 //go:build !unix
 
-package server
+package safefile
 
 const nonBlock = 0

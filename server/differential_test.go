@@ -148,8 +148,12 @@ func editAndCompare(t *testing.T, fixture string, seed int64) {
 		got := map[string]string{}
 		done := make(chan struct{})
 		s.enqueue(func() {
-			// Deferred project rules run once no input waits: this input
-			// asks for the settled state, as a code action does.
+			// Deferred project rules run once no input waits, and trees
+			// recovered incrementally from a syntax error are parsed
+			// afresh once typing pauses: this input asks for the settled
+			// state, as a code action does.
+			s.freshenDocuments()
+			s.analyzeAndPublish(context.Background())
 			for s.projectPending {
 				s.analyzeAndPublish(context.Background())
 			}

@@ -214,6 +214,24 @@ func (d *document) applyChanges(changes []contentChange) {
 	d.refreshFile()
 }
 
+// freshen parses the text afresh when the tree came from an incremental
+// reparse that recovered from a syntax error (see
+// syntax.Tree.MayDifferFromFresh), so that the findings are those of a
+// fresh parse, which check makes. It reports whether it did; the document
+// is then to be analysed again. The File keeps its identity (the project
+// holds it).
+func (d *document) freshen() bool {
+	if !d.tree.MayDifferFromFresh() {
+		return false
+	}
+	d.tree.Close()
+	d.tree = syntax.Parse(d.text.Bytes)
+	d.text = d.tree.Text()
+	d.file.Text, d.file.Tree = d.text, d.tree
+	d.dirty = true
+	return true
+}
+
 func (d *document) close() {
 	d.tree.Close()
 	d.tree = nil

@@ -36,9 +36,48 @@ func (s *Server) loop(ctx context.Context) {
 		case f := <-s.work:
 			s.runBurst(ctx, f)
 			s.settle(ctx)
+			s.scheduleFreshen()
 		}
 	}
 }
+
+// freshenDelay is how long typing must pause before a document whose tree
+// may differ from a fresh parse is parsed afresh (a variable for tests).
+var freshenDelay = 250 * time.Millisecond
+
+// scheduleFreshen (re)starts the freshen timer when an open document's
+// tree came from an incremental reparse that recovered from a syntax
+// error: tree-sitter may have recovered otherwise than a fresh parse, and
+// so than check, would (syntax.Tree.MayDifferFromFresh). Parsing afresh on
+// every keystroke would cost a full parse each while the code is broken,
+// which it is most of the time while typing; once typing pauses it costs
+// one.
+func (s *Server) scheduleFreshen() {
+	for _, d := range s.docs {
+		if d.tree.MayDifferFromFresh() {
+			if s.freshenTimer == nil {
+				s.freshenTimer = time.AfterFunc(s.freshenDelay, func() { s.enqueue(s.freshenDocuments) })
+			} else {
+				s.freshenTimer.Reset(s.freshenDelay)
+			}
+			return
+		}
+	}
+}
+
+// freshenDocuments parses afresh the documents whose trees may differ from
+// a fresh parse; the analysis that follows (runBurst) republishes them if
+// their findings changed.
+func (s *Server) freshenDocuments() {
+	for _, d := range s.docs {
+		if d.freshen() {
+			atomic.AddInt64(&freshenedDocuments, 1)
+		}
+	}
+}
+
+// freshenedDocuments counts freshen's fresh parses (read by tests).
+var freshenedDocuments int64
 
 // runBurst runs f and the work queued behind it, then analyses once.
 func (s *Server) runBurst(ctx context.Context, f func()) {

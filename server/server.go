@@ -63,7 +63,12 @@ type Server struct {
 	// file that ran off the loop is put in only if no event for the file
 	// came since it started (see didChangeWatchedFiles).
 	fileEvents map[string]uint64
-	settings   diagnostics.Settings
+	// freshenTimer fires freshenDelay after the last burst of work that
+	// left a document whose tree may differ from a fresh parse (see
+	// freshenDocuments).
+	freshenTimer *time.Timer
+	freshenDelay time.Duration
+	settings     diagnostics.Settings
 	// config is the workspace configuration file (nil: none); the
 	// editor settings are laid over it.
 	config         *config.File
@@ -107,6 +112,7 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, opts Options) int {
 		settings:               diagnostics.DefaultSettings(),
 		keptTrees:              keptTrees,
 		deferProjectRulesAbove: deferProjectRulesAbove,
+		freshenDelay:           freshenDelay,
 	}
 	if serverCreated != nil {
 		serverCreated(s)
@@ -135,6 +141,9 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, opts Options) int {
 	}
 	cancel()
 	s.conn.Close()
+	if s.freshenTimer != nil {
+		s.freshenTimer.Stop()
+	}
 	// The document loop stops at its next step; an analysis of a huge file
 	// may still be running. The session is over either way: wait briefly,
 	// and leave the trees to the process's exit if it does not finish.

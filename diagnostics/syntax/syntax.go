@@ -87,6 +87,9 @@ type Tree struct {
 	real    *Tree          // a real parse of text, made on demand by Root for a virtual tree
 	// abandoned: the parse was given up (binary or too slow); no statements.
 	abandoned bool
+	// incremental: made by tree-sitter's incremental reparse of an older
+	// tree (see MayDifferFromFresh).
+	incremental bool
 }
 
 // base is a C tree shared by a real Tree and the virtual Trees derived
@@ -282,7 +285,20 @@ func (t *Tree) reparseAll(text *source.Text, inputs []ts.InputEdit) *Tree {
 	for i := range inputs {
 		old.Edit(&inputs[i])
 	}
-	return parse(context.Background(), text, old)
+	nt := parse(context.Background(), text, old)
+	nt.incremental = true
+	return nt
+}
+
+// MayDifferFromFresh reports a tree made by an incremental reparse that
+// has a syntax error. Tree-sitter then recovers from the error with the
+// old tree's nodes at hand, and may build another tree than a fresh parse
+// of the same text would: FuzzIncrementalEdits found "A = 1" edited into
+// "Aif x:\n     = 1", where the fresh parse makes the ":" the error and
+// the incremental one the "=". Error-free trees are the same either way.
+// The server parses such a document afresh once typing pauses.
+func (t *Tree) MayDifferFromFresh() bool {
+	return t != nil && t.incremental && !t.abandoned && t.HasError()
 }
 
 // reparseStatement is the fast path described on Tree; nil when the edit

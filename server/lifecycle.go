@@ -94,10 +94,14 @@ func (s *Server) initialized(ctx context.Context, _ jsonrpc2.Replier, _ json.Raw
 		go func() {
 			cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 			defer cancel()
-			watchers := []map[string]string{}
+			watchers := []map[string]interface{}{}
 			for _, g := range []string{"**/*.py", "**/pyproject.toml", "**/flaskguard.toml", "**/*.cfg", "**/*.json", "**/*.toml", "**/.flaskenv", "**/.env"} {
-				watchers = append(watchers, map[string]string{"globPattern": g})
+				watchers = append(watchers, map[string]interface{}{"globPattern": g})
 			}
+			// Folders created and deleted (kind 1|4): VS Code reports a
+			// deleted or moved folder by one event for the folder, none for
+			// the files in it (microsoft/vscode#109754).
+			watchers = append(watchers, map[string]interface{}{"globPattern": "**/*", "kind": 5})
 			_, err := s.conn.Call(cctx, "client/registerCapability", map[string]interface{}{
 				"registrations": []map[string]interface{}{{
 					"id": "flaskguard-watched-files", "method": "workspace/didChangeWatchedFiles",

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
+	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 
@@ -198,6 +200,9 @@ func (s *Server) didChangeWatchedFiles(ctx context.Context, _ jsonrpc2.Replier, 
 		return err
 	}
 	s.enqueue(func() {
+		if s.fileEvents == nil {
+			s.fileEvents = map[string]uint64{}
+		}
 		var loads []diagnostics.Input
 		for _, ch := range p.Changes {
 			path := uriToPath(ch.URI)
@@ -210,11 +215,26 @@ func (s *Server) didChangeWatchedFiles(ctx context.Context, _ jsonrpc2.Replier, 
 				s.projectDirty = true
 				continue
 			}
-			if path == "" || s.isOpen(path) || diagnostics.ClassifyPath(path) != diagnostics.KindPython {
+			if path == "" || s.leftOut(path) {
 				continue
 			}
-			if s.fileEvents == nil {
-				s.fileEvents = map[string]uint64{}
+			if diagnostics.ClassifyPath(path) != diagnostics.KindPython {
+				// A folder deleted or moved away is one event, for the
+				// folder, and one moved in may be too: none comes for the
+				// modules inside (see the "**/*" watcher in initialized).
+				switch ch.Type {
+				case 3:
+					s.removeFolder(path)
+				case 1:
+					for _, f := range s.pythonFilesIn(path) {
+						s.fileEvents[f]++
+						loads = append(loads, diagnostics.Input{Path: f, Module: s.moduleOf(f)})
+					}
+				}
+				continue
+			}
+			if s.isOpen(path) {
+				continue
 			}
 			s.fileEvents[path]++
 			if ch.Type == 3 {
@@ -224,6 +244,10 @@ func (s *Server) didChangeWatchedFiles(ctx context.Context, _ jsonrpc2.Replier, 
 			}
 			loads = append(loads, diagnostics.Input{Path: path, Module: s.moduleOf(path)})
 		}
+		// The "**/*" watcher reports a created module too.
+		loads = slices.CompactFunc(slices.SortedStableFunc(slices.Values(loads), func(a, b diagnostics.Input) int {
+			return strings.Compare(a.Path, b.Path)
+		}), func(a, b diagnostics.Input) bool { return a.Path == b.Path })
 		if len(loads) <= syncFileLoads {
 			for _, in := range loads {
 				if src, err := s.readWorkspaceFile(in.Path); err == nil {
@@ -237,6 +261,52 @@ func (s *Server) didChangeWatchedFiles(ctx context.Context, _ jsonrpc2.Replier, 
 		s.loadChangedFiles(ctx, loads)
 	})
 	return nil
+}
+
+// leftOut reports a path the workspace indexing leaves out, which file
+// events must leave out too: outside every workspace folder, in a folder
+// the walk skips (`pip install` into the workspace's .venv reports its
+// thousands of modules), or excluded by the configuration.
+func (s *Server) leftOut(path string) bool {
+	root := ""
+	for _, r := range s.roots {
+		if within(r, path) && len(r) > len(root) {
+			root = r
+		}
+	}
+	return root == "" || walk.Skipped(root, path) || s.config.Excluded(path, false)
+}
+
+// removeFolder takes out of the project the files below dir (a deleted
+// folder), but for open documents: their buffers stand.
+func (s *Server) removeFolder(dir string) {
+	for _, pf := range s.project.Files() {
+		p := pf.File.Path
+		if p != dir && within(dir, p) && !s.isOpen(p) {
+			s.fileEvents[p]++
+			s.project.Remove(p)
+			s.projectDirty = true
+		}
+	}
+}
+
+// pythonFilesIn lists the Python files the indexing would read under dir,
+// when dir is a folder (not a link to one), and are not open.
+func (s *Server) pythonFilesIn(dir string) []string {
+	info, err := os.Lstat(dir)
+	if err != nil || !info.IsDir() {
+		return nil
+	}
+	files, _ := walk.Files([]string{dir}, walk.Options{Exclude: func(rel string, isDir bool) bool {
+		return s.config.Excluded(filepath.Join(dir, rel), isDir)
+	}})
+	var out []string
+	for _, f := range files {
+		if diagnostics.ClassifyPath(f) == diagnostics.KindPython && !s.isOpen(f) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // syncFileLoads is the most changed files an event loads on the loop (a

@@ -356,3 +356,54 @@ func TestIndexingRelaxesGCAndRestoresIt(t *testing.T) {
 		t.Errorf("GOGC after indexing = %d, want the user's 1000", got)
 	}
 }
+
+// File events follow the indexing's rules: modules in folders the walk
+// skips (build/, a virtualenv under any name) or the configuration
+// excludes are left out, as check leaves them out; a folder created or
+// deleted in one event (VS Code reports a moved or deleted folder so,
+// with no event for the files in it) loads or removes its modules.
+func TestFileEventsFollowTheIndexing(t *testing.T) {
+	dir := t.TempDir()
+	const factory = "from flask import Flask\n\n\ndef make():\n    return Flask(__name__)\n"
+	must(t, os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte("[tool.flaskguard]\nexclude = [\"generated\"]\n"), 0o644))
+	c := newClient(t)
+	c.initializeWorkspace(dir, map[string]interface{}{"select": []string{"FG4"}})
+	waitFor(t, func() bool { return c.progressEndCount() == 1 }, "no $/progress end for indexing")
+	count := func(uri string) int {
+		list := c.published(uri)
+		if len(list) == 0 {
+			return -1
+		}
+		return len(list[len(list)-1].Diagnostics)
+	}
+	apps := map[string]string{} // folder → the URI of an app made by its factory
+	for _, folder := range []string{"pkg", "build", "generated", "env"} {
+		apps[folder] = pathToURI(filepath.Join(dir, "app_"+folder+".py"))
+		c.open(apps[folder], "from "+folder+".factory import make\n\napp = make()\napp.run(debug=True)\n")
+		waitFor(t, func() bool { return count(apps[folder]) == 0 }, folder+": no first publication")
+	}
+	// The factories appear on disk; pkg as a folder moved in (one event).
+	for _, folder := range []string{"pkg", "build", "generated", "env"} {
+		must(t, os.MkdirAll(filepath.Join(dir, folder), 0o755))
+		must(t, os.WriteFile(filepath.Join(dir, folder, "factory.py"), []byte(factory), 0o644))
+	}
+	must(t, os.WriteFile(filepath.Join(dir, "env", "pyvenv.cfg"), []byte("home = /usr/bin\n"), 0o644))
+	var changes []map[string]interface{}
+	for _, folder := range []string{"build", "generated", "env"} {
+		changes = append(changes, map[string]interface{}{"uri": pathToURI(filepath.Join(dir, folder, "factory.py")), "type": 1})
+	}
+	changes = append(changes, map[string]interface{}{"uri": pathToURI(filepath.Join(dir, "pkg")), "type": 1})
+	c.notify("workspace/didChangeWatchedFiles", map[string]interface{}{"changes": changes})
+	waitFor(t, func() bool { return count(apps["pkg"]) == 1 }, "app_pkg.py: no FG401 through the factory of the folder moved in")
+	for _, folder := range []string{"build", "generated", "env"} {
+		if n := count(apps[folder]); n != 0 {
+			t.Errorf("app_%s.py: %d findings: %s/factory.py was loaded, which the indexing and check leave out", folder, n, folder)
+		}
+	}
+	// pkg deleted: one event, for the folder.
+	must(t, os.RemoveAll(filepath.Join(dir, "pkg")))
+	c.notify("workspace/didChangeWatchedFiles", map[string]interface{}{"changes": []map[string]interface{}{
+		{"uri": pathToURI(filepath.Join(dir, "pkg")), "type": 3},
+	}})
+	waitFor(t, func() bool { return count(apps["pkg"]) == 0 }, "app_pkg.py keeps FG401 after its factory's folder was deleted")
+}

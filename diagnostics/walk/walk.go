@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/flaskguard/flaskguard/diagnostics"
 )
@@ -80,4 +81,25 @@ func Files(paths []string, opts Options) ([]string, error) {
 func isVirtualenv(dir string) bool {
 	_, err := os.Stat(filepath.Join(dir, "pyvenv.cfg"))
 	return err == nil
+}
+
+// Skipped reports whether path, a file or folder below root, lies in a
+// folder Files does not descend into from root (a VCS folder, a
+// virtualenv under any name, site-packages, node_modules, a cache), or is
+// one. A path not below root is not skipped. For file events, which must
+// leave out what a walk would: `pip install` into a workspace's .venv
+// reports thousands of created modules.
+func Skipped(root, path string) bool {
+	rel, err := filepath.Rel(root, path)
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return false
+	}
+	dir := root
+	for _, name := range strings.Split(rel, string(filepath.Separator)) {
+		dir = filepath.Join(dir, name)
+		if skipDirs[name] || isVirtualenv(dir) {
+			return true
+		}
+	}
+	return false
 }

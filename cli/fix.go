@@ -141,7 +141,8 @@ func (p *project) fix(unsafe bool) *FixResult {
 			continue
 		}
 		res.Fixed += len(applied[i])
-		res.Files = append(res.Files, &FixedFile{Path: f.path, Original: orig[i], Fixed: f.src, Applied: applied[i]})
+		res.Files = append(res.Files, &FixedFile{Path: f.path, Original: source.AddBOM(orig[i], f.bom),
+			Fixed: source.AddBOM(f.src, f.bom), Applied: applied[i]})
 	}
 	res.Remaining = p.result(findings)
 	return res

@@ -12,6 +12,7 @@ import (
 
 	"github.com/flaskguard/flaskguard/config"
 	"github.com/flaskguard/flaskguard/diagnostics"
+	"github.com/flaskguard/flaskguard/diagnostics/source"
 	"github.com/flaskguard/flaskguard/diagnostics/walk"
 	"github.com/flaskguard/flaskguard/internal/safefile"
 )
@@ -41,7 +42,8 @@ type project struct {
 type projectFile struct {
 	path     string // as shown to the user
 	module   string
-	src      []byte
+	src      []byte               // without a byte order mark (see source.StripBOM)
+	bom      bool                 // the file starts with one, which fixes keep
 	hash     [sha256.Size]byte    // of src, when a cache is used
 	settings diagnostics.Settings // configuration + per-file ignores + overrides
 }
@@ -133,6 +135,7 @@ func loadProjectHashing(paths []string, ov Overrides, hash bool) (*project, erro
 		// A FIFO or a device named on the command line (pkg/fifo.py)
 		// would block or never end; the walk skips them in folders.
 		p.files[i].src, errs[i] = safefile.Read(p.files[i].path, 0)
+		p.files[i].src, p.files[i].bom = source.StripBOM(p.files[i].src)
 		if hash && errs[i] == nil {
 			p.files[i].hash = sha256.Sum256(p.files[i].src)
 		}

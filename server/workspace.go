@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/flaskguard/flaskguard/diagnostics"
+	"github.com/flaskguard/flaskguard/diagnostics/source"
 	"github.com/flaskguard/flaskguard/diagnostics/syntax"
 	"github.com/flaskguard/flaskguard/diagnostics/walk"
 )
@@ -158,6 +159,7 @@ func indexFiles(inputs []diagnostics.Input, engine *diagnostics.Engine, read fun
 
 // loadFile parses src, extracts symbols and frees the tree.
 func loadFile(path, module string, src []byte, engine *diagnostics.Engine) indexEntry {
+	src, _ = source.StripBOM(src) // as an editor holds it, and check reads it
 	tree := syntax.Parse(src)
 	defer tree.Close()
 	f := diagnostics.NewPythonFile(path, module, tree)

@@ -179,3 +179,26 @@ func (t *Text) Indent(line int) string {
 	}
 	return string(l[:n])
 }
+
+// utf8BOM is the byte order mark some editors on Windows write first.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// StripBOM returns src without a leading UTF-8 byte order mark, and
+// whether it had one. Editors hold the text without it (the mark is how
+// the file is encoded, not a character of its first line), so a file read
+// from disk is analysed without it too: its first line's columns are then
+// the editor's, as Ruff's are. A fix written back puts it back (AddBOM).
+func StripBOM(src []byte) ([]byte, bool) {
+	if bytes.HasPrefix(src, utf8BOM) {
+		return src[len(utf8BOM):], true
+	}
+	return src, false
+}
+
+// AddBOM returns src with a UTF-8 byte order mark first when bom is set.
+func AddBOM(src []byte, bom bool) []byte {
+	if !bom {
+		return src
+	}
+	return append(append(make([]byte, 0, len(utf8BOM)+len(src)), utf8BOM...), src...)
+}

@@ -152,6 +152,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	o := cli.CheckOptions{}
 	fs.StringVar(&o.Format, "format", "text", "output `format`: "+strings.Join(cli.Formats, ", "))
+	fs.StringVar(&o.Format, "output-format", "text", "the same as --format (Ruff's name for it)")
 	fs.BoolVar(&o.ExitZero, "exit-zero", false, "exit 0 even when there are findings")
 	fs.BoolVar(&o.Statistics, "statistics", false, "print the number of findings per rule instead of the findings")
 	fs.BoolVar(&o.ShowFixes, "show-fixes", false, "list each finding's fixes under it (text format)")

@@ -27,6 +27,7 @@ func TestRun(t *testing.T) {
 		{"flags after paths", []string{"check", "app.py", "--select", "fg8", "--format", "github"}, nil, 1, []string{"::notice file=app.py,line=3,col=14,endLine=3,endColumn=23,title=FG802::"}, nil},
 		{"statistics", []string{"check", "--statistics"}, nil, 1, []string{"1  FG401  [*] debug-run\n1  FG802      run-on-all-interfaces\n"}, nil},
 		{"show fixes", []string{"check", "--show-fixes"}, nil, 1, []string{"    fix (safe): Remove debug=True\n"}, nil},
+		{"ruff's flag name", []string{"check", "--output-format", "github", "--select", "FG8"}, nil, 1, []string{"::notice file=app.py,line=3,col=14,endLine=3,endColumn=23,title=FG802::"}, nil},
 		{"sarif to a file", []string{"check", "--format", "sarif", "-o", "out.sarif"}, nil, 1, nil, nil},
 		{"unknown code", []string{"check", "--select", "FG999"}, nil, 2, nil, []string{`flaskguard: --select: unknown rule code "FG999"`}},
 		{"not a code", []string{"check", "--ignore", "E501"}, nil, 2, nil, []string{`--ignore: "E501" is not a rule code`}},

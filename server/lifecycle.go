@@ -78,6 +78,9 @@ func (s *Server) initialize(ctx context.Context, reply jsonrpc2.Replier, params 
 				"codeActionKinds": []string{"quickfix", "source.fixAll", fixAllKind},
 			},
 			"hoverProvider": true,
+			"workspace": map[string]interface{}{
+				"workspaceFolders": map[string]interface{}{"supported": true, "changeNotifications": true},
+			},
 		},
 		"serverInfo": map[string]string{"name": "flaskguard", "version": Version},
 	}, nil)

@@ -86,7 +86,7 @@ func init() {
 		"textDocument/hover":                  (*Server).hover,
 		"workspace/didChangeConfiguration":    (*Server).didChangeConfiguration,
 		"workspace/didChangeWatchedFiles":     (*Server).didChangeWatchedFiles,
-		"workspace/didChangeWorkspaceFolders": ignore,
+		"workspace/didChangeWorkspaceFolders": (*Server).didChangeWorkspaceFolders,
 	}
 }
 

@@ -15,16 +15,26 @@ const maxReadSize = 32 << 20
 // is a regular file (not a FIFO or device that would block), and no link
 // on its way leads elsewhere: the server reads nothing outside its
 // workspace, whatever a from_pyfile argument or a file event names.
-func (s *Server) readWorkspaceFile(path string) ([]byte, error) {
-	if err := s.checkInWorkspace(path); err != nil {
+func (s *Server) readWorkspaceFile(path string) ([]byte, error) { return readIn(s.roots, path) }
+
+// workspaceReader is readWorkspaceFile for use off the document loop, in
+// the workspace folders of the moment it is called (on the loop): s.roots
+// is replaced when they change, never changed in place.
+func (s *Server) workspaceReader() func(path string) ([]byte, error) {
+	roots := s.roots
+	return func(path string) ([]byte, error) { return readIn(roots, path) }
+}
+
+func readIn(roots []string, path string) ([]byte, error) {
+	if err := checkIn(roots, path); err != nil {
 		return nil, err
 	}
 	return safefile.Read(path, maxReadSize)
 }
 
-// checkInWorkspace refuses paths outside every workspace folder, or whose
+// checkIn refuses paths outside every workspace folder of roots, or whose
 // real location (links resolved) differs from the path itself.
-func (s *Server) checkInWorkspace(path string) error {
+func checkIn(roots []string, path string) error {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return err
@@ -33,7 +43,7 @@ func (s *Server) checkInWorkspace(path string) error {
 	if err != nil {
 		return err
 	}
-	for _, root := range s.roots {
+	for _, root := range roots {
 		rootReal, err := filepath.EvalSymlinks(root)
 		if err != nil {
 			continue

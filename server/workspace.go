@@ -41,9 +41,14 @@ func (s *Server) moduleOf(path string) string {
 // project (symbols only: trees are freed at once), so imports between
 // modules resolve and project rules see the whole app. Parsing runs on all
 // cores off the document loop; the results are put in on the loop.
-func (s *Server) indexWorkspace(ctx context.Context) {
-	roots := append([]string(nil), s.roots...)
+func (s *Server) indexWorkspace(ctx context.Context) { s.indexRoots(ctx, s.roots) }
+
+// indexRoots is indexWorkspace for some of the workspace folders (those a
+// client added).
+func (s *Server) indexRoots(ctx context.Context, roots []string) {
+	roots = append([]string(nil), roots...)
 	cfg := s.config
+	read := s.workspaceReader()
 	seen := maps.Clone(s.fileEvents) // (nil reads as all zero)
 	if len(roots) == 0 {
 		return
@@ -70,14 +75,16 @@ func (s *Server) indexWorkspace(ctx context.Context) {
 		// scan that growing heap over and over, a third of the CPU time.
 		// What is garbage is returned to the system afterwards.
 		relaxGC()
-		entries := indexFiles(inputs, s.engine, s.readWorkspaceFile, func(done, total int) {
+		entries := indexFiles(inputs, s.engine, read, func(done, total int) {
 			progress.report(done, total)
 		})
 		restoreGC()
 		s.enqueue(func() {
 			for _, e := range entries {
-				if s.isOpen(e.file.Path) || s.fileEvents[e.file.Path] != seen[e.file.Path] {
-					continue // the buffer wins, and so does a file event since
+				if s.isOpen(e.file.Path) || s.fileEvents[e.file.Path] != seen[e.file.Path] || s.rootOf(e.file.Path) == "" {
+					// The buffer wins, and so does a file event since, or
+					// the folder's removal from the workspace.
+					continue
 				}
 				s.project.Put(e.file, e.symbols)
 			}
@@ -270,13 +277,82 @@ func (s *Server) didChangeWatchedFiles(ctx context.Context, _ jsonrpc2.Replier, 
 // the walk skips (`pip install` into the workspace's .venv reports its
 // thousands of modules), or excluded by the configuration.
 func (s *Server) leftOut(path string) bool {
+	root := s.rootOf(path)
+	return root == "" || walk.Skipped(root, path) || s.config.Excluded(path, false)
+}
+
+// rootOf returns the innermost workspace folder holding path, "" if none.
+func (s *Server) rootOf(path string) string {
 	root := ""
 	for _, r := range s.roots {
 		if within(r, path) && len(r) > len(root) {
 			root = r
 		}
 	}
-	return root == "" || walk.Skipped(root, path) || s.config.Excluded(path, false)
+	return root
+}
+
+// didChangeWorkspaceFolders: a folder added to the workspace is indexed;
+// one removed takes its modules out of the project (open buffers stay),
+// and the server reads nothing in it any more. Open documents' module
+// names follow the folders that now hold them.
+func (s *Server) didChangeWorkspaceFolders(ctx context.Context, _ jsonrpc2.Replier, params json.RawMessage) error {
+	var p struct {
+		Event struct {
+			Added   []struct{ URI string } `json:"added"`
+			Removed []struct{ URI string } `json:"removed"`
+		} `json:"event"`
+	}
+	if err := decode(params, &p); err != nil {
+		return err
+	}
+	s.enqueue(func() {
+		if s.fileEvents == nil {
+			s.fileEvents = map[string]uint64{}
+		}
+		first := ""
+		if len(s.roots) > 0 {
+			first = s.roots[0]
+		}
+		// A new slice: readers off the loop hold the old one.
+		roots := slices.Clone(s.roots)
+		for _, f := range p.Event.Removed {
+			if i := slices.Index(roots, uriToPath(f.URI)); i >= 0 {
+				roots = slices.Delete(roots, i, i+1)
+			}
+		}
+		var added []string
+		for _, f := range p.Event.Added {
+			if path := uriToPath(f.URI); path != "" && !slices.Contains(roots, path) {
+				roots = append(roots, path)
+				added = append(added, path)
+			}
+		}
+		s.roots = roots
+		for _, pf := range s.project.Files() {
+			if path := pf.File.Path; s.rootOf(path) == "" && !s.isOpen(path) {
+				s.fileEvents[path]++
+				s.project.Remove(path)
+			}
+		}
+		for _, d := range s.docs {
+			if d.kind == diagnostics.KindPython && d.path != "" {
+				if m := s.moduleOf(d.path); m != d.file.Module {
+					d.file.Module = m
+					d.dirty = true
+				}
+			}
+		}
+		if len(s.roots) == 0 || s.roots[0] != first {
+			s.reloadSettings() // the first folder's configuration governs
+		}
+		s.projectDirty = true
+		s.log.Info("workspace folders changed", zap.Strings("roots", s.roots))
+		if len(added) > 0 {
+			s.indexRoots(ctx, added)
+		}
+	})
+	return nil
 }
 
 // removeFolder takes out of the project the files below dir (a deleted
@@ -326,9 +402,10 @@ func (s *Server) loadChangedFiles(ctx context.Context, loads []diagnostics.Input
 	for i, in := range loads {
 		seen[i] = s.fileEvents[in.Path]
 	}
+	read := s.workspaceReader()
 	go func() {
 		progress := s.beginProgress(ctx, "Reading changed files")
-		entries := indexFiles(loads, s.engine, s.readWorkspaceFile, progress.report)
+		entries := indexFiles(loads, s.engine, read, progress.report)
 		s.enqueue(func() {
 			current := map[string]bool{}
 			for i, in := range loads {
@@ -336,7 +413,7 @@ func (s *Server) loadChangedFiles(ctx context.Context, loads []diagnostics.Input
 			}
 			put := 0
 			for _, e := range entries {
-				if current[e.file.Path] && !s.isOpen(e.file.Path) {
+				if current[e.file.Path] && !s.isOpen(e.file.Path) && s.rootOf(e.file.Path) != "" {
 					s.project.Put(e.file, e.symbols)
 					put++
 				}

@@ -407,3 +407,51 @@ func TestFileEventsFollowTheIndexing(t *testing.T) {
 	}})
 	waitFor(t, func() bool { return count(apps["pkg"]) == 0 }, "app_pkg.py keeps FG401 after its factory's folder was deleted")
 }
+
+// Folders added to the workspace are indexed and folders removed leave
+// the project: an app made by a factory in a folder added later is found,
+// and is no more once the folder is removed (its open buffer stays).
+func TestWorkspaceFoldersChange(t *testing.T) {
+	first, second := t.TempDir(), t.TempDir()
+	must(t, os.WriteFile(filepath.Join(first, "other.py"), []byte("X = 1\n"), 0o644))
+	must(t, os.WriteFile(filepath.Join(second, "factory.py"), []byte("from flask import Flask\n\n\ndef make():\n    return Flask(__name__)\n"), 0o644))
+	c := newClient(t)
+	var res struct {
+		Capabilities struct {
+			Workspace struct {
+				WorkspaceFolders struct{ Supported, ChangeNotifications bool }
+			}
+		}
+	}
+	if err := c.call("initialize", map[string]interface{}{
+		"workspaceFolders":      []map[string]string{{"uri": pathToURI(first), "name": "first"}},
+		"capabilities":          map[string]interface{}{"window": map[string]interface{}{"workDoneProgress": true}},
+		"initializationOptions": map[string]interface{}{"select": []string{"FG4"}},
+	}, &res); err != nil {
+		t.Fatal(err)
+	}
+	if wf := res.Capabilities.Workspace.WorkspaceFolders; !wf.Supported || !wf.ChangeNotifications {
+		t.Errorf("workspaceFolders capability = %+v, want supported with change notifications", wf)
+	}
+	c.notify("initialized", map[string]interface{}{})
+	waitFor(t, func() bool { return c.progressEndCount() == 1 }, "no $/progress end for indexing")
+	appURI := pathToURI(filepath.Join(second, "app.py"))
+	c.open(appURI, "from factory import make\n\napp = make()\napp.run(debug=True)\n")
+	count := func() int {
+		list := c.published(appURI)
+		if len(list) == 0 {
+			return -1
+		}
+		return len(list[len(list)-1].Diagnostics)
+	}
+	waitFor(t, func() bool { return count() == 0 }, "app.py: no first publication")
+	folders := func(key, dir string) map[string]interface{} {
+		return map[string]interface{}{"event": map[string]interface{}{
+			"added": []interface{}{}, "removed": []interface{}{}, key: []map[string]string{{"uri": pathToURI(dir), "name": "second"}},
+		}}
+	}
+	c.notify("workspace/didChangeWorkspaceFolders", folders("added", second))
+	waitFor(t, func() bool { return count() == 1 }, "app.py: no FG401 through the factory of the folder added")
+	c.notify("workspace/didChangeWorkspaceFolders", folders("removed", second))
+	waitFor(t, func() bool { return count() == 0 }, "app.py keeps FG401 after the factory's folder left the workspace")
+}

@@ -6,9 +6,11 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 	"testing"
 
 	"github.com/flaskguard/flaskguard/diagnostics"
+	"github.com/flaskguard/flaskguard/diagnostics/source"
 	"github.com/flaskguard/flaskguard/diagnostics/syntax"
 	"github.com/flaskguard/flaskguard/internal/gen"
 )
@@ -89,6 +91,30 @@ func BenchmarkAnalyzeConcatenated(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkAnalyzeMinifiedLine: 20,000 findings on one 400 KB line (a
+// trailing comment makes every finding read the line's noqa comments),
+// then every finding's place in LSP and CLI terms, as a server and check
+// convert them.
+func BenchmarkAnalyzeMinifiedLine(b *testing.B) {
+	src := []byte("from flask import Flask\napp = Flask(__name__)\n" +
+		strings.Repeat("app.run(debug=True);", 20000) + "  # é minified\n")
+	inputs := []diagnostics.Input{{Path: "pkg/min.py", Module: "pkg.min", Src: src}}
+	engine := diagnostics.NewEngine(diagnostics.DefaultSettings(), nil)
+	for i := 0; i < b.N; i++ {
+		out := engine.AnalyzeAll(inputs)
+		if len(out[0]) < 20000 {
+			b.Fatalf("%d findings", len(out[0]))
+		}
+		text := source.New(src)
+		for _, fd := range out[0] {
+			text.OffsetPosition(fd.Start)
+			text.OffsetPosition(fd.End)
+			text.OffsetLocation(fd.Start)
+			text.OffsetLocation(fd.End)
+		}
 	}
 }
 

@@ -391,8 +391,9 @@ func shift(fd Finding, by int) Finding {
 func (e *Engine) Finish(f *File, fs []Finding) []Finding {
 	out := fs[:0]
 	places := newFixPlaces(f)
+	noqa := noqaLines{t: f.Text}
 	for _, fd := range fs {
-		if !e.Settings.Enabled(fd.Code) || Suppressed(f.Text, fd.Start, fd.Code) {
+		if !e.Settings.Enabled(fd.Code) || noqa.suppressed(fd.Start, fd.Code) {
 			continue
 		}
 		if sev, ok := e.Settings.Severity[fd.Code]; ok {

@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 
@@ -13,21 +14,61 @@ var noqaPattern = regexp.MustCompile(`(?i)#\s*(noqa|nosec)\b(?::\s*([A-Z]+[0-9]+
 
 // Suppressed reports whether the line holding off silences code.
 func Suppressed(t *source.Text, off int, code string) bool {
-	line := t.Line(t.LineOf(off))
-	if len(line) == 0 || !strings.Contains(string(line), "#") {
-		return false
+	return readNoqa(t.Line(t.LineOf(off))).silences(code)
+}
+
+// lineNoqa is what a line's "# noqa" / "# nosec" comments silence.
+type lineNoqa struct {
+	all   bool     // a bare "# noqa", or "# nosec"
+	codes []string // "# noqa: FG401, FG402"
+}
+
+func readNoqa(line []byte) lineNoqa {
+	var n lineNoqa
+	if bytes.IndexByte(line, '#') < 0 {
+		return n
 	}
 	for _, m := range noqaPattern.FindAllSubmatch(line, -1) {
 		if len(m[2]) == 0 || strings.EqualFold(string(m[1]), "nosec") {
-			return true
+			n.all = true
+			continue
 		}
-		for _, c := range strings.FieldsFunc(string(m[2]), func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
-			if strings.EqualFold(c, code) {
-				return true
-			}
+		n.codes = append(n.codes, strings.FieldsFunc(string(m[2]), func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })...)
+	}
+	return n
+}
+
+func (n lineNoqa) silences(code string) bool {
+	if n.all {
+		return true
+	}
+	for _, c := range n.codes {
+		if strings.EqualFold(c, code) {
+			return true
 		}
 	}
 	return false
+}
+
+// noqaLines reads each line's noqa comments once, for a file's findings:
+// reading a long line's for each of its findings was quadratic (20,000
+// findings on one 400 KB minified line: 1.4 s).
+type noqaLines struct {
+	t     *source.Text
+	lines map[int]lineNoqa
+}
+
+func (q *noqaLines) suppressed(off int, code string) bool {
+	line := q.t.LineOf(off)
+	n, ok := q.lines[line]
+	if !ok {
+		if q.lines == nil {
+			q.lines = map[int]lineNoqa{}
+		}
+		n = readNoqa(q.t.Line(line))
+		q.lines[line] = n
+	}
+	return n.silences(code)
 }
 
 // NoqaEdit returns the edit that silences code on the line holding off:

@@ -12,6 +12,7 @@ package source
 import (
 	"bytes"
 	"sort"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -20,6 +21,47 @@ type Text struct {
 	Bytes []byte
 	// lineStarts[i] is the byte offset of line i's first byte.
 	lineStarts []int
+	// memo is the last column count made far into a long line (see
+	// columns); safe for concurrent use, as the rest is read-only.
+	memo atomic.Pointer[colMemo]
+}
+
+// colMemo: from the start of line to off (a character boundary) there are
+// runes characters and units UTF-16 code units.
+type colMemo struct{ line, off, runes, units int }
+
+// memoSpan is how far into a line a column count must reach to be
+// remembered: findings come in order, and counting each one's column from
+// its line's start was quadratic on minified code (20,000 findings on one
+// 400 KB line: 4.5 s).
+const memoSpan = 256
+
+// columns counts the characters and UTF-16 code units of line from its
+// start to off, and returns the offset it reached: off, or the start of
+// the character off falls inside. It starts from the memo when that lies
+// in the line before off.
+func (t *Text) columns(line, off int) (runes, units, at int) {
+	i := t.lineStarts[line]
+	if off-i >= memoSpan {
+		if m := t.memo.Load(); m != nil && m.line == line && m.off > i {
+			switch {
+			case m.off <= off:
+				i, runes, units = m.off, m.runes, m.units
+			case m.off-off < off-i && utf8.RuneStart(t.Bytes[off]):
+				// Just before the memo (a finding's fix inside it, after
+				// its end): count back. A byte that starts a character is
+				// where decoding from the line's start passes too.
+				r, u, _ := t.count(off, m.off)
+				return m.runes - r, m.units - u, off
+			}
+		}
+	}
+	r, u, i := t.count(i, off)
+	runes, units = runes+r, units+u
+	if i-t.lineStarts[line] >= memoSpan {
+		t.memo.Store(&colMemo{line: line, off: i, runes: runes, units: units})
+	}
+	return runes, units, i
 }
 
 // New indexes src. It keeps src; callers must not modify it afterwards.
@@ -87,6 +129,22 @@ func (t *Text) clamp(off int) int {
 // Position is an LSP position: 0-based line and UTF-16 code units.
 type Position struct{ Line, Character int }
 
+// count counts the characters and UTF-16 code units from i to off, and
+// returns the offset it reached (off, or the start of the character off
+// falls inside).
+func (t *Text) count(i, off int) (runes, units, at int) {
+	for i < off {
+		r, size := utf8.DecodeRune(t.Bytes[i:])
+		if i+size > off {
+			break
+		}
+		runes++
+		units += utf16Len(r)
+		i += size
+	}
+	return runes, units, i
+}
+
 // OffsetPosition converts a byte offset to an LSP position. An offset inside a
 // UTF-8 sequence is moved back to the character's start.
 func (t *Text) OffsetPosition(off int) Position {
@@ -95,16 +153,8 @@ func (t *Text) OffsetPosition(off int) Position {
 	if end := t.LineEnd(line); off > end {
 		off = end // inside the line ending ("\r|\n"): the end of the line
 	}
-	col := 0
-	for i := t.lineStarts[line]; i < off; {
-		r, size := utf8.DecodeRune(t.Bytes[i:])
-		if i+size > off {
-			break
-		}
-		col += utf16Len(r)
-		i += size
-	}
-	return Position{Line: line, Character: col}
+	_, units, _ := t.columns(line, off)
+	return Position{Line: line, Character: units}
 }
 
 // PositionOffset converts an LSP position to a byte offset. Like
@@ -119,7 +169,11 @@ func (t *Text) PositionOffset(p Position) int {
 		return len(t.Bytes)
 	}
 	i, end := t.lineStarts[p.Line], t.LineEnd(p.Line)
-	for col := 0; i < end && col < p.Character; {
+	col := 0
+	if m := t.memo.Load(); m != nil && m.line == p.Line && m.units <= p.Character && m.off <= end {
+		i, col = m.off, m.units // (see columns)
+	}
+	for i < end && col < p.Character {
 		r, size := utf8.DecodeRune(t.Bytes[i:])
 		if col+utf16Len(r) > p.Character {
 			break
@@ -138,7 +192,10 @@ type Location struct{ Row, Column int }
 func (t *Text) OffsetLocation(off int) Location {
 	off = t.clamp(off)
 	line := t.LineOf(off)
-	return Location{Row: line + 1, Column: utf8.RuneCount(t.Bytes[t.lineStarts[line]:off]) + 1}
+	runes, _, at := t.columns(line, off)
+	// (Bytes of a character off falls inside count one each, as
+	// utf8.RuneCount counts them.)
+	return Location{Row: line + 1, Column: runes + utf8.RuneCount(t.Bytes[at:off]) + 1}
 }
 
 // Point is tree-sitter's position: 0-based row and byte column.

@@ -1,6 +1,11 @@
 package source
 
-import "testing"
+import (
+	"math/rand"
+	"sort"
+	"strings"
+	"testing"
+)
 
 func TestPositions(t *testing.T) {
 	// "😀" is 4 bytes and 2 UTF-16 units; "日" is 3 bytes and 1 unit; "é" 2 bytes, 1 unit.
@@ -90,5 +95,64 @@ func TestOffsetInsideCRLF(t *testing.T) {
 	}
 	if got := text.PositionOffset(text.OffsetPosition(3)); got != 2 {
 		t.Fatalf("round trip = %d, want 2", got)
+	}
+}
+
+// Column counts that start from the memo of an earlier count in a long
+// line give what counting from the line's start gives (a fresh Text has
+// no memo), for offsets in order, backwards and at random, in lines of
+// ASCII, two- and four-byte characters, invalid bytes and CRLF endings.
+func TestColumnsFromTheMemo(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	pieces := []string{"a", "b", " ", "é", "😀", "日", "\xff", "\xe2\x82", "\r\n", "\n", "(", "x = 1;"}
+	for round := 0; round < 30; round++ {
+		var b strings.Builder
+		for b.Len() < 4000 {
+			p := pieces[rng.Intn(len(pieces))]
+			if (p == "\n" || p == "\r\n") && rng.Intn(64) != 0 {
+				continue // long lines
+			}
+			b.WriteString(p)
+		}
+		src := []byte(b.String())
+		text := New(src)
+		offs := make([]int, 300)
+		for i := range offs {
+			offs[i] = rng.Intn(len(src) + 1)
+		}
+		switch round % 3 {
+		case 0:
+			sort.Ints(offs)
+		case 1:
+			sort.Sort(sort.Reverse(sort.IntSlice(offs)))
+		}
+		for _, off := range offs {
+			fresh := New(src)
+			if got, want := text.OffsetPosition(off), fresh.OffsetPosition(off); got != want {
+				t.Fatalf("round %d: OffsetPosition(%d) = %+v, want %+v", round, off, got, want)
+			}
+			if got, want := text.OffsetLocation(off), New(src).OffsetLocation(off); got != want {
+				t.Fatalf("round %d: OffsetLocation(%d) = %+v, want %+v", round, off, got, want)
+			}
+			p := text.OffsetPosition(off)
+			p.Character += rng.Intn(3) - 1
+			if got, want := text.PositionOffset(p), New(src).PositionOffset(p); got != want {
+				t.Fatalf("round %d: PositionOffset(%+v) = %d, want %d", round, p, got, want)
+			}
+		}
+	}
+}
+
+// Columns of offsets in order along one long line cost a constant each,
+// not the distance from the line's start.
+func BenchmarkColumnsAlongALongLine(b *testing.B) {
+	src := []byte(strings.Repeat("app.run(debug=True);é ", 20000))
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		text := New(src)
+		for off := 0; off < len(src); off += 23 {
+			text.OffsetLocation(off)
+			text.OffsetPosition(off)
+		}
 	}
 }

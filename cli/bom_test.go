@@ -16,14 +16,8 @@ func TestCheckAndFixWithAByteOrderMark(t *testing.T) {
 	const text = "app.run(debug=True)  # é\nfrom flask import Flask\napp = Flask(__name__)\napp.run(debug=True)\n"
 	const bom = "\xef\xbb\xbf"
 	inProject(t, map[string]string{"bom.py": bom + text, "plain.py": text})
+	got, report := checkJSON(t)
 	var out, errOut bytes.Buffer
-	if code := RunCheck(CheckOptions{Format: "json"}, &out, &errOut); code != ExitFindings {
-		t.Fatalf("exit %d: %s", code, errOut.String())
-	}
-	var got []jsonFinding
-	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
-		t.Fatal(err)
-	}
 	byFile := map[string][]jsonFinding{}
 	for _, fd := range got {
 		byFile[fd.Filename] = append(byFile[fd.Filename], fd)
@@ -40,7 +34,7 @@ func TestCheckAndFixWithAByteOrderMark(t *testing.T) {
 		return b.String()
 	}
 	if len(byFile["plain.py"]) != 2 {
-		t.Fatalf("plain.py: %d findings, want 2 (the first line's and the last's): %s", len(byFile["plain.py"]), out.String())
+		t.Fatalf("plain.py: %d findings, want 2 (the first line's and the last's): %s", len(byFile["plain.py"]), report)
 	}
 	if a, b := strip(byFile["bom.py"]), strip(byFile["plain.py"]); a != b {
 		t.Errorf("findings differ with a byte order mark:\n%s\nwithout:\n%s", a, b)

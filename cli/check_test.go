@@ -170,8 +170,10 @@ func TestRunCheckFormats(t *testing.T) {
 	}
 }
 
-func TestRunCheckJSON(t *testing.T) {
-	inProject(t, map[string]string{"app.py": appPy})
+// checkJSON runs check --format json in the working directory, wanting
+// findings, and returns them with the report.
+func checkJSON(t *testing.T) ([]jsonFinding, string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	if code := RunCheck(CheckOptions{Format: "json"}, &out, &errOut); code != ExitFindings {
 		t.Fatalf("exit %d: %s", code, errOut.String())
@@ -180,8 +182,15 @@ func TestRunCheckJSON(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
+	return got, out.String()
+}
+
+func TestRunCheckJSON(t *testing.T) {
+	inProject(t, map[string]string{"app.py": appPy})
+	got, report := checkJSON(t)
+	var out, errOut bytes.Buffer
 	if len(got) != 3 {
-		t.Fatalf("%d findings, want 3: %s", len(got), out.String())
+		t.Fatalf("%d findings, want 3: %s", len(got), report)
 	}
 	fd := got[2]
 	if fd.Code != "FG401" || fd.Filename != "app.py" || fd.Location != (jsonLocation{9, 27}) || fd.EndLocation != (jsonLocation{9, 37}) ||

@@ -63,6 +63,16 @@ func (c *client) progressEndCount() int {
 	return c.progressEnds
 }
 
+// lastCount is the number of diagnostics in the last publication for
+// uri, -1 before the first.
+func (c *client) lastCount(uri string) int {
+	list := c.published(uri)
+	if len(list) == 0 {
+		return -1
+	}
+	return len(list[len(list)-1].Diagnostics)
+}
+
 // published returns what was published for uri so far.
 func (c *client) published(uri string) []protocol.PublishDiagnosticsParams {
 	c.mu.Lock()

@@ -134,13 +134,7 @@ func TestWatchedFilesBurst(t *testing.T) {
 	waitFor(t, func() bool { return c.progressEndCount() == 1 }, "no $/progress end for indexing")
 	appURI := pathToURI(filepath.Join(dir, "app.py"))
 	c.open(appURI, "from factory import make\n\napp = make()\napp.run(debug=True)\n")
-	lastCount := func() int {
-		list := c.published(appURI)
-		if len(list) == 0 {
-			return -1
-		}
-		return len(list[len(list)-1].Diagnostics)
-	}
+	lastCount := func() int { return c.lastCount(appURI) }
 	waitFor(t, func() bool { return lastCount() == 1 }, "app.py: FG401 through the indexed factory.py")
 
 	// The factory no longer makes an app, and 30 other modules changed.
@@ -369,13 +363,7 @@ func TestFileEventsFollowTheIndexing(t *testing.T) {
 	c := newClient(t)
 	c.initializeWorkspace(dir, map[string]interface{}{"select": []string{"FG4"}})
 	waitFor(t, func() bool { return c.progressEndCount() == 1 }, "no $/progress end for indexing")
-	count := func(uri string) int {
-		list := c.published(uri)
-		if len(list) == 0 {
-			return -1
-		}
-		return len(list[len(list)-1].Diagnostics)
-	}
+	count := c.lastCount
 	apps := map[string]string{} // folder → the URI of an app made by its factory
 	for _, folder := range []string{"pkg", "build", "generated", "env"} {
 		apps[folder] = pathToURI(filepath.Join(dir, "app_"+folder+".py"))
@@ -437,13 +425,7 @@ func TestWorkspaceFoldersChange(t *testing.T) {
 	waitFor(t, func() bool { return c.progressEndCount() == 1 }, "no $/progress end for indexing")
 	appURI := pathToURI(filepath.Join(second, "app.py"))
 	c.open(appURI, "from factory import make\n\napp = make()\napp.run(debug=True)\n")
-	count := func() int {
-		list := c.published(appURI)
-		if len(list) == 0 {
-			return -1
-		}
-		return len(list[len(list)-1].Diagnostics)
-	}
+	count := func() int { return c.lastCount(appURI) }
 	waitFor(t, func() bool { return count() == 0 }, "app.py: no first publication")
 	folders := func(key, dir string) map[string]interface{} {
 		return map[string]interface{}{"event": map[string]interface{}{

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	"go.uber.org/zap"
 
+	"github.com/flaskguard/flaskguard/config"
 	"github.com/flaskguard/flaskguard/diagnostics"
 	"github.com/flaskguard/flaskguard/diagnostics/source"
 	"github.com/flaskguard/flaskguard/diagnostics/syntax"
@@ -44,7 +46,9 @@ func (s *Server) moduleOf(path string) string {
 func (s *Server) indexWorkspace(ctx context.Context) { s.indexRoots(ctx, s.roots) }
 
 // indexRoots is indexWorkspace for some of the workspace folders (those a
-// client added).
+// client added, or all again when the configuration's exclusions
+// changed): modules the project has are not read again, and those under
+// roots that the walk no longer lists (excluded now) leave it.
 func (s *Server) indexRoots(ctx context.Context, roots []string) {
 	roots = append([]string(nil), roots...)
 	cfg := s.config
@@ -53,9 +57,14 @@ func (s *Server) indexRoots(ctx context.Context, roots []string) {
 	if len(roots) == 0 {
 		return
 	}
+	had := map[string]bool{}
+	for _, pf := range s.project.Files() {
+		had[pf.File.Path] = true
+	}
 	go func() {
 		progress := s.beginProgress(ctx, "Indexing the workspace")
 		var inputs []diagnostics.Input
+		listed := map[string]bool{}
 		for _, root := range roots {
 			files, err := walk.Files([]string{root}, walk.Options{Exclude: func(rel string, isDir bool) bool {
 				return cfg.Excluded(filepath.Join(root, rel), isDir)
@@ -67,7 +76,10 @@ func (s *Server) indexRoots(ctx context.Context, roots []string) {
 				if diagnostics.ClassifyPath(f) != diagnostics.KindPython {
 					continue
 				}
-				inputs = append(inputs, diagnostics.Input{Path: f, Module: diagnostics.ModuleName(root, f)})
+				listed[f] = true
+				if !had[f] {
+					inputs = append(inputs, diagnostics.Input{Path: f, Module: diagnostics.ModuleName(root, f)})
+				}
 			}
 		}
 		// Indexing allocates mostly what it keeps (every module's facts):
@@ -88,8 +100,15 @@ func (s *Server) indexRoots(ctx context.Context, roots []string) {
 				}
 				s.project.Put(e.file, e.symbols)
 			}
+			removed := 0
+			for path := range had {
+				if !listed[path] && !s.isOpen(path) && s.fileEvents[path] == seen[path] && slices.Contains(roots, s.rootOf(path)) {
+					s.project.Remove(path)
+					removed++
+				}
+			}
 			s.projectDirty = true
-			s.log.Info("indexed workspace", zap.Int("files", len(entries)))
+			s.log.Info("indexed workspace", zap.Int("files", len(entries)), zap.Int("removed", removed))
 		})
 		progress.end()
 	}()
@@ -213,10 +232,20 @@ func (s *Server) didChangeWatchedFiles(ctx context.Context, _ jsonrpc2.Replier, 
 			s.fileEvents = map[string]uint64{}
 		}
 		var loads []diagnostics.Input
+		reindex := false
+		defer func() {
+			if reindex {
+				s.indexWorkspace(ctx)
+			}
+		}()
 		for _, ch := range p.Changes {
 			path := uriToPath(ch.URI)
 			if path != "" && isConfigFile(path) {
+				before := excludesOf(s.config)
 				s.reloadSettings()
+				// Files it now excludes leave the project and files it no
+				// longer excludes join it, as a fresh start would have it.
+				reindex = reindex || excludesOf(s.config) != before
 				continue
 			}
 			if path != "" && s.isModelConfigFile(path) {
@@ -270,6 +299,15 @@ func (s *Server) didChangeWatchedFiles(ctx context.Context, _ jsonrpc2.Replier, 
 		s.loadChangedFiles(ctx, loads)
 	})
 	return nil
+}
+
+// excludesOf identifies a configuration's exclusions (and the folder
+// they are relative to).
+func excludesOf(f *config.File) string {
+	if f == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s\x00%q\x00%q", f.Dir, f.Exclude, f.ExtendExclude)
 }
 
 // leftOut reports a path the workspace indexing leaves out, which file

@@ -437,3 +437,27 @@ func TestWorkspaceFoldersChange(t *testing.T) {
 	c.notify("workspace/didChangeWorkspaceFolders", folders("removed", second))
 	waitFor(t, func() bool { return count() == 0 }, "app.py keeps FG401 after the factory's folder left the workspace")
 }
+
+// Editing the configuration's exclusions brings the project's modules to
+// what a fresh start (and check) would read: a module newly excluded
+// leaves it, one no longer excluded joins it.
+func TestExclusionsChangedOnDisk(t *testing.T) {
+	dir := t.TempDir()
+	config := filepath.Join(dir, "pyproject.toml")
+	must(t, os.WriteFile(config, []byte("[tool.flaskguard]\n"), 0o644))
+	must(t, os.MkdirAll(filepath.Join(dir, "legacy"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "legacy", "factory.py"), []byte("from flask import Flask\n\n\ndef make():\n    return Flask(__name__)\n"), 0o644))
+	c := newClient(t)
+	c.initializeWorkspace(dir, map[string]interface{}{"select": []string{"FG4"}})
+	waitFor(t, func() bool { return c.progressEndCount() == 1 }, "no $/progress end for indexing")
+	appURI := pathToURI(filepath.Join(dir, "app.py"))
+	c.open(appURI, "from legacy.factory import make\n\napp = make()\napp.run(debug=True)\n")
+	waitFor(t, func() bool { return c.lastCount(appURI) == 1 }, "app.py: no FG401 through legacy/factory.py")
+	changed := map[string]interface{}{"changes": []map[string]interface{}{{"uri": pathToURI(config), "type": 2}}}
+	must(t, os.WriteFile(config, []byte("[tool.flaskguard]\nexclude = [\"legacy\"]\n"), 0o644))
+	c.notify("workspace/didChangeWatchedFiles", changed)
+	waitFor(t, func() bool { return c.lastCount(appURI) == 0 }, "app.py keeps FG401 after legacy/ was excluded")
+	must(t, os.WriteFile(config, []byte("[tool.flaskguard]\n"), 0o644))
+	c.notify("workspace/didChangeWatchedFiles", changed)
+	waitFor(t, func() bool { return c.lastCount(appURI) == 1 }, "app.py: no FG401 after legacy/ was no longer excluded")
+}

@@ -14,11 +14,16 @@ import (
 	"github.com/flaskguard/flaskguard/diagnostics"
 )
 
-// skipDirs are never descended into.
+// skipDirs are never descended into: Ruff's default exclusions (VCS
+// folders, environments, caches, build output), and dist-packages and
+// __pycache__.
 var skipDirs = map[string]bool{
-	".git": true, ".hg": true, ".svn": true, ".venv": true, "venv": true, ".tox": true, ".nox": true,
-	"site-packages": true, "dist-packages": true, "node_modules": true, "__pycache__": true,
-	".mypy_cache": true, ".pytest_cache": true, ".ruff_cache": true, "build": true, "dist": true, ".eggs": true,
+	".bzr": true, ".direnv": true, ".eggs": true, ".git": true, ".git-rewrite": true, ".hg": true,
+	".ipynb_checkpoints": true, ".mypy_cache": true, ".nox": true, ".pants.d": true, ".pyenv": true,
+	".pytest_cache": true, ".pytype": true, ".ruff_cache": true, ".svn": true, ".tox": true, ".venv": true,
+	".vscode": true, "__pypackages__": true, "_build": true, "buck-out": true, "build": true, "dist": true,
+	"node_modules": true, "site-packages": true, "venv": true,
+	"dist-packages": true, "__pycache__": true,
 }
 
 // Options tune the walk.

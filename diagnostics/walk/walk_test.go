@@ -16,6 +16,7 @@ func TestSkippedAgreesWithFiles(t *testing.T) {
 		".venv/lib/python3.11/site-packages/flask/app.py", "env/lib/mod.py", "env/pyvenv.cfg",
 		"node_modules/x/y.py", "pkg/__pycache__/views.py", "build/lib/app.py", ".git/hooks/h.py",
 		"lib/site-packages/z.py", "src/.tox/py/a.py",
+		".pyenv/versions/3.12.1/lib/python3.12/os.py", "docs/_build/conf.py", "__pypackages__/3.12/lib/m.py",
 	} {
 		full := filepath.Join(root, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {

@@ -68,6 +68,9 @@ type Server struct {
 	// freshenDocuments).
 	freshenTimer *time.Timer
 	freshenDelay time.Duration
+	// maxIndexed bounds the modules the indexing reads (see
+	// maxIndexedFiles).
+	maxIndexed int
 	settings     diagnostics.Settings
 	// config is the workspace configuration file (nil: none); the
 	// editor settings are laid over it.
@@ -113,6 +116,7 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, opts Options) int {
 		keptTrees:              keptTrees,
 		deferProjectRulesAbove: deferProjectRulesAbove,
 		freshenDelay:           freshenDelay,
+		maxIndexed:             maxIndexedFiles,
 	}
 	if serverCreated != nil {
 		serverCreated(s)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -460,4 +461,37 @@ func TestExclusionsChangedOnDisk(t *testing.T) {
 	must(t, os.WriteFile(config, []byte("[tool.flaskguard]\n"), 0o644))
 	c.notify("workspace/didChangeWatchedFiles", changed)
 	waitFor(t, func() bool { return c.lastCount(appURI) == 1 }, "app.py: no FG401 after legacy/ was no longer excluded")
+}
+
+// The indexing reads a bounded number of modules (a home folder opened by
+// mistake would take gigabytes), and says so.
+func TestIndexingIsBounded(t *testing.T) {
+	dir := t.TempDir()
+	for i := 0; i < 12; i++ {
+		must(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("m%02d.py", i)), []byte("X = 1\n"), 0o644))
+	}
+	saved := maxIndexedFiles
+	maxIndexedFiles = 5
+	defer func() { maxIndexedFiles = saved }()
+	var srv *Server
+	serverCreated = func(s *Server) { srv = s }
+	defer func() { serverCreated = nil }()
+	c := newClient(t)
+	c.initializeWorkspace(dir, nil)
+	waitFor(t, func() bool { return c.progressEndCount() == 1 }, "no $/progress end for indexing")
+	modules := make(chan int)
+	// A request through the loop after the indexing's results are put in.
+	waitFor(t, func() bool {
+		srv.enqueue(func() { modules <- len(srv.project.Files()) })
+		return <-modules > 0
+	}, "no module indexed")
+	srv.enqueue(func() { modules <- len(srv.project.Files()) })
+	if n := <-modules; n != 5 {
+		t.Errorf("%d modules indexed, want the bound, 5", n)
+	}
+	waitFor(t, func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return slices.Contains(c.notes, "window/showMessage")
+	}, "no message that the indexing was bounded")
 }

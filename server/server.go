@@ -71,7 +71,7 @@ type Server struct {
 	// maxIndexed bounds the modules the indexing reads (see
 	// maxIndexedFiles).
 	maxIndexed int
-	settings     diagnostics.Settings
+	settings   diagnostics.Settings
 	// config is the workspace configuration file (nil: none); the
 	// editor settings are laid over it.
 	config         *config.File

@@ -87,8 +87,9 @@ type Tree struct {
 	real    *Tree          // a real parse of text, made on demand by Root for a virtual tree
 	// abandoned: the parse was given up (binary or too slow); no statements.
 	abandoned bool
-	// incremental: made by tree-sitter's incremental reparse of an older
-	// tree (see MayDifferFromFresh).
+	// incremental: made from an older tree by tree-sitter's incremental
+	// reparse, or by the fast path with a region that has a syntax error
+	// (see MayDifferFromFresh).
 	incremental bool
 }
 
@@ -290,13 +291,15 @@ func (t *Tree) reparseAll(text *source.Text, inputs []ts.InputEdit) *Tree {
 	return nt
 }
 
-// MayDifferFromFresh reports a tree made by an incremental reparse that
-// has a syntax error. Tree-sitter then recovers from the error with the
-// old tree's nodes at hand, and may build another tree than a fresh parse
-// of the same text would: FuzzIncrementalEdits found "A = 1" edited into
-// "Aif x:\n     = 1", where the fresh parse makes the ":" the error and
-// the incremental one the "=". Error-free trees are the same either way.
-// The server parses such a document afresh once typing pauses.
+// MayDifferFromFresh reports a tree made from an older one that has a
+// syntax error. Tree-sitter's incremental reparse recovers from the error
+// with the old tree's nodes at hand, and may build another tree than a
+// fresh parse of the same text would: FuzzIncrementalEdits found "A = 1"
+// edited into "Aif x:\n     = 1", where the fresh parse makes the ":" the
+// error and the incremental one the "=". The fast path parses a broken
+// region alone, where a fresh parse could let an unclosed bracket run on.
+// Error-free trees are the same either way. The server parses such a
+// document afresh once typing pauses.
 func (t *Tree) MayDifferFromFresh() bool {
 	return t != nil && t.incremental && !t.abandoned && t.HasError()
 }
@@ -413,14 +416,34 @@ func (t *Tree) reparseStatement(e Edit, text *source.Text, input ts.InputEdit) *
 	}
 	defer ct.Close()
 	root := ct.base.t.RootNode()
-	if root.HasError() {
-		return nil
-	}
+	// A region that does not parse alone without error (a statement being
+	// typed: "foo(", "def f(") is spliced in all the same: the keystroke
+	// then costs microseconds, not an incremental reparse of the file. A
+	// fresh parse might recover from the error otherwise (an unclosed
+	// bracket swallows what follows), so the tree says it may differ from
+	// one (MayDifferFromFresh), and the server parses afresh once typing
+	// pauses.
+	broken := root.HasError()
 	kids := children(root)
 	for _, k := range kids {
 		s, end := int(k.start), int(k.end)
 		if kind := kindName(k.kind); kind == "comment" || kind == "line_continuation" || s > 0 && chunk[s-1] != '\n' || !endsItsLine(chunk, end) {
 			return nil
+		}
+	}
+	flats := make([][]flatNode, len(kids))
+	for i := range kids {
+		flats[i] = flatten(&kids[i].node)
+	}
+	// A comment that ends the region runs on, in the file, over the blanks
+	// (and the "\r" of a "\r\n") that end its line, which the region
+	// leaves out: FuzzIncrementalEdits found "def f():ap# c " one byte
+	// short. Let the full parse decide.
+	if end := r0 + len(chunk); end < len(text.Bytes) && text.Bytes[end] != '\n' && len(kids) > 0 {
+		for _, n := range flats[len(flats)-1] {
+			if int(n.end) == len(chunk) && kindName(n.kind) == "comment" {
+				return nil
+			}
 		}
 	}
 	newTop := make([]Node, 0, len(top)-(b-a+1)+len(kids))
@@ -432,9 +455,8 @@ func (t *Tree) reparseStatement(e Edit, text *source.Text, input ts.InputEdit) *
 		k++
 	}
 	for i := range kids {
-		flat := flatten(&kids[i].node)
-		newTop = append(newTop, Node{t: &subtree{subtreeNodes: &subtreeNodes{nodes: flat, flat: true,
-			start: kids[i].start, end: kids[i].end, kind: kids[i].kind}, src: text.Bytes, shift: int32(r0)}})
+		newTop = append(newTop, Node{t: &subtree{subtreeNodes: &subtreeNodes{nodes: flats[i], flat: true,
+			start: kids[i].start, end: kids[i].end, kind: kids[i].kind, hasError: kids[i].hasError}, src: text.Bytes, shift: int32(r0)}})
 	}
 	for j := b + 1; j < len(top); j++ {
 		subs[k] = top[j].t.moved(text.Bytes, delta)
@@ -444,7 +466,11 @@ func (t *Tree) reparseStatement(e Edit, text *source.Text, input ts.InputEdit) *
 	atomic.AddInt64(&fastPathHits, 1)
 	pending := make([]ts.InputEdit, len(t.pending), len(t.pending)+1)
 	copy(pending, t.pending)
-	return &Tree{text: text, base: t.base.retain(), pending: append(pending, input), top: newTop, clean: 1}
+	clean := int8(1)
+	if broken {
+		clean = -1
+	}
+	return &Tree{text: text, base: t.base.retain(), pending: append(pending, input), top: newTop, clean: clean, incremental: broken}
 }
 
 // lineIndented reports that off's line starts with whitespace.

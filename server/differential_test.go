@@ -152,7 +152,9 @@ func editAndCompare(t *testing.T, fixture string, seed int64) {
 			// recovered incrementally from a syntax error are parsed
 			// afresh once typing pauses: this input asks for the settled
 			// state, as a code action does.
-			s.freshenDocuments()
+			for _, d := range s.docs {
+				d.freshen(nil) // (the timer's freshen would give way to queued work)
+			}
 			s.analyzeAndPublish(context.Background())
 			for s.projectPending {
 				s.analyzeAndPublish(context.Background())

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"go.lsp.dev/protocol"
 
@@ -220,12 +222,44 @@ func (d *document) applyChanges(changes []contentChange) {
 // fresh parse, which check makes. It reports whether it did; the document
 // is then to be analysed again. The File keeps its identity (the project
 // holds it).
-func (d *document) freshen() bool {
+//
+// A full parse of a large file takes tens of milliseconds or more: when
+// stop (nil: never) reports true meanwhile (a keystroke waits), the parse
+// is abandoned and freshen reports false; the next pause tries again.
+func (d *document) freshen(stop func() bool) bool {
 	if !d.tree.MayDifferFromFresh() {
 		return false
 	}
+	var tree *syntax.Tree
+	if stop == nil {
+		tree = syntax.Parse(d.text.Bytes)
+	} else {
+		ctx, cancel := context.WithCancel(context.Background())
+		watching := make(chan struct{})
+		go func() {
+			tick := time.NewTicker(time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-watching:
+					return
+				case <-tick.C:
+					if stop() {
+						cancel()
+						return
+					}
+				}
+			}
+		}()
+		tree = syntax.ParseCtx(ctx, d.text.Bytes)
+		close(watching)
+		cancel()
+		if tree == nil {
+			return false
+		}
+	}
 	d.tree.Close()
-	d.tree = syntax.Parse(d.text.Bytes)
+	d.tree = tree
 	d.text = d.tree.Text()
 	d.file.Text, d.file.Tree = d.text, d.tree
 	d.dirty = true

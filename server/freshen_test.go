@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/flaskguard/flaskguard/diagnostics"
 	"github.com/flaskguard/flaskguard/diagnostics/source"
 	"github.com/flaskguard/flaskguard/diagnostics/syntax"
+	"github.com/flaskguard/flaskguard/internal/gen"
 )
 
 // Three edits of fuzzApp, each a keystroke-sized change awaited as typing
@@ -75,5 +77,34 @@ func TestRecoveredTreeIsParsedAfreshWhenTypingPauses(t *testing.T) {
 				codes(last.Diagnostics), last.Version, want, atomic.LoadInt64(&freshenedDocuments)-before)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// The fresh parse gives way to input: with a keystroke waiting, freshen
+// abandons the parse of a large document (tens of milliseconds) and the
+// tree stays as it was, to be parsed afresh at the next pause.
+func TestFreshenGivesWayToInput(t *testing.T) {
+	src := string(gen.Module(5, 60000))
+	doc := newDocument("file:///ws/big.py", "python", 1, src, "big")
+	doc.ensureTree()
+	defer doc.close()
+	// "def " typed on a line of its own between two statements: a broken
+	// region the fast path splices in.
+	at := strings.Index(src, "\n\n\n") + 1
+	pos := doc.text.OffsetPosition(at)
+	r := protocol.Range{Start: toLSPPos(pos), End: toLSPPos(pos)}
+	doc.applyChanges([]contentChange{{Range: &r, Text: "def "}})
+	if !doc.tree.MayDifferFromFresh() {
+		t.Fatalf("the edit left a tree that cannot differ from a fresh parse: the test needs one")
+	}
+	before := doc.tree
+	if doc.freshen(func() bool { return true }) {
+		t.Fatalf("freshen parsed afresh with input waiting")
+	}
+	if doc.tree != before || !doc.tree.MayDifferFromFresh() {
+		t.Fatalf("an abandoned freshen changed the tree")
+	}
+	if !doc.freshen(nil) || doc.tree.MayDifferFromFresh() {
+		t.Fatalf("freshen without input waiting did not parse afresh")
 	}
 }

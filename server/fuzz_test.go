@@ -183,7 +183,7 @@ func checkIncremental(t *testing.T, initial, script []byte) {
 				// server parses such a document afresh once typing pauses
 				// (freshen) and analyses it again with its caches, and that
 				// is what must match. Every other tree must match at once.
-				if !doc.freshen() {
+				if !doc.freshen(nil) {
 					t.Fatalf("change %d: freshen did not parse a tree that may differ from a fresh parse", i)
 				}
 				if doc.tree.MayDifferFromFresh() {

@@ -69,8 +69,9 @@ func (s *Server) scheduleFreshen() {
 // a fresh parse; the analysis that follows (runBurst) republishes them if
 // their findings changed.
 func (s *Server) freshenDocuments() {
+	inputWaits := func() bool { return len(s.work) > 0 }
 	for _, d := range s.docs {
-		if d.freshen() {
+		if d.freshen(inputWaits) {
 			atomic.AddInt64(&freshenedDocuments, 1)
 		}
 	}

@@ -20,25 +20,31 @@ typedef struct TSTree TSTree;
 typedef struct TSParser TSParser;
 TSTree *ts_parser_parse_string(TSParser *self, const TSTree *old_tree, const char *string, uint32_t length);
 void ts_parser_set_timeout_micros(TSParser *self, uint64_t timeout_micros);
+void ts_parser_set_cancellation_flag(TSParser *self, const size_t *flag);
 typedef struct { uint32_t context[4]; const void *id; const TSTree *tree; } TSNode;
 
 // fg_parse is ts_parser_parse_string under a wall-clock bound, reporting
 // the CPU time the parsing thread got meanwhile (0 when unknown), so that
-// the caller can tell a parse too slow from a machine too busy.
-static TSTree *fg_parse(TSParser *p, const TSTree *old, const char *s, uint32_t n, uint64_t timeout_us, uint64_t *cpu_us) {
+// the caller can tell a parse too slow from a machine too busy. cancel,
+// when not NULL, is polled by tree-sitter during the parse: a non-zero
+// value halts it (NULL is returned); it is unset again before returning.
+static TSTree *fg_parse(TSParser *p, const TSTree *old, const char *s, uint32_t n, uint64_t timeout_us, uint64_t *cpu_us, const size_t *cancel) {
 	ts_parser_set_timeout_micros(p, timeout_us);
+	ts_parser_set_cancellation_flag(p, cancel);
 	*cpu_us = 0;
+	TSTree *t;
 #ifdef CLOCK_THREAD_CPUTIME_ID
 	struct timespec a, b;
 	int ok = clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a) == 0;
-	TSTree *t = ts_parser_parse_string(p, old, s, n);
+	t = ts_parser_parse_string(p, old, s, n);
 	if (ok && clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b) == 0) {
 		*cpu_us = (uint64_t)(b.tv_sec - a.tv_sec) * 1000000 + (uint64_t)((b.tv_nsec - a.tv_nsec) / 1000);
 	}
-	return t;
 #else
-	return ts_parser_parse_string(p, old, s, n);
+	t = ts_parser_parse_string(p, old, s, n);
 #endif
+	ts_parser_set_cancellation_flag(p, NULL);
+	return t;
 }
 typedef struct { const void *tree; const void *id; uint32_t context[3]; } TSTreeCursor;
 uint16_t ts_node_symbol(TSNode);
@@ -143,6 +149,7 @@ uint32_t ts_node_child_count(TSNode);
 import "C"
 
 import (
+	"context"
 	"sync/atomic"
 	"unsafe"
 
@@ -183,6 +190,12 @@ func init() {
 // Parser and Tree are single-pointer structs in go-tree-sitter v0.25 (the
 // init check below guards that).
 func parseString(p *ts.Parser, src []byte, old *ts.Tree, timeoutMicros uint64) *ts.Tree {
+	return parseStringUnless(p, src, old, timeoutMicros, nil)
+}
+
+// parseStringUnless is parseString that halts (returning nil) once
+// *cancel, C memory tree-sitter polls, is non-zero; nil: never.
+func parseStringUnless(p *ts.Parser, src []byte, old *ts.Tree, timeoutMicros uint64, cancel *C.size_t) *ts.Tree {
 	parser := *(**C.TSParser)(unsafe.Pointer(p))
 	var oldC *C.TSTree
 	if old != nil {
@@ -195,7 +208,10 @@ func parseString(p *ts.Parser, src []byte, old *ts.Tree, timeoutMicros uint64) *
 	var t *C.TSTree
 	for attempt := 0; ; attempt++ {
 		var cpu C.uint64_t
-		t = C.fg_parse(parser, oldC, ptr, C.uint32_t(len(src)), C.uint64_t(timeoutMicros), &cpu)
+		t = C.fg_parse(parser, oldC, ptr, C.uint32_t(len(src)), C.uint64_t(timeoutMicros), &cpu, cancel)
+		if cancel != nil && atomic.LoadUintptr((*uintptr)(unsafe.Pointer(cancel))) != 0 {
+			break // cancelled, not timed out: not to be resumed
+		}
 		// The bound is wall-clock (tree-sitter's): when the thread got less
 		// than half of it to run, the machine was busy, not the file slow.
 		// Tree-sitter resumes a halted parse where it stopped: give it the
@@ -225,6 +241,36 @@ func resumeParse(done bool, attempt int, cpuMicros, boundMicros uint64) bool {
 const maxParseRetries = 3
 
 var parseRetries int64
+
+// parseCancellable is parse's path for a context that can be done: the
+// parse halts (nil) soon after ctx is done. The flag tree-sitter polls is
+// C memory (cgo forbids C keeping a Go pointer), set by a goroutine that
+// is gone before the flag is freed.
+func parseCancellable(ctx context.Context, p *ts.Parser, src []byte, old *ts.Tree, timeoutMicros uint64) (t *ts.Tree, cancelled bool) {
+	flag := (*C.size_t)(C.calloc(1, C.size_t(unsafe.Sizeof(C.size_t(0)))))
+	if flag == nil {
+		return parseString(p, src, old, timeoutMicros), false
+	}
+	stop, gone := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(gone)
+		select {
+		case <-ctx.Done():
+			atomic.StoreUintptr((*uintptr)(unsafe.Pointer(flag)), 1)
+		case <-stop:
+		}
+	}()
+	t = parseStringUnless(p, src, old, timeoutMicros, flag)
+	close(stop)
+	<-gone
+	cancelled = atomic.LoadUintptr((*uintptr)(unsafe.Pointer(flag))) != 0
+	C.free(unsafe.Pointer(flag))
+	if cancelled && t != nil {
+		// Done just as the parse ended: the tree is whole, keep it.
+		cancelled = false
+	}
+	return t, cancelled
+}
 
 func cnode(n *ts.Node) C.TSNode { return *(*C.TSNode)(unsafe.Pointer(n)) }
 

@@ -114,7 +114,7 @@ func Parse(src []byte) *Tree {
 	return parse(context.Background(), source.New(src), nil)
 }
 
-// ParseCtx is Parse that gives up (returning nil) when ctx is done.
+// ParseCtx is Parse that gives up (returning nil) soon after ctx is done.
 func ParseCtx(ctx context.Context, src []byte) *Tree {
 	return parse(ctx, source.New(src), nil)
 }
@@ -130,17 +130,19 @@ func parse(ctx context.Context, text *source.Text, old *ts.Tree) *Tree {
 	var t *ts.Tree
 	if ctx.Done() == nil {
 		t = parseString(p, text.Bytes, old, parseTimeout(len(text.Bytes)))
-		if t == nil {
-			// Tree-sitter's error recovery is superlinear on garbage (a
-			// megabyte of random bytes takes seconds and hundreds of MB):
-			// give up and analyse nothing rather than hang.
-			return &Tree{text: text, clean: -1, abandoned: true}
-		}
 	} else {
-		t = p.ParseCtx(ctx, text.Bytes, old)
-		if t == nil {
+		// (go-tree-sitter's ParseCtx stores to a cancellation flag it never
+		// set: a nil pointer, which crashed the process when ctx was done.)
+		var cancelled bool
+		if t, cancelled = parseCancellable(ctx, p, text.Bytes, old, parseTimeout(len(text.Bytes))); cancelled {
 			return nil
 		}
+	}
+	if t == nil {
+		// Tree-sitter's error recovery is superlinear on garbage (a
+		// megabyte of random bytes takes seconds and hundreds of MB):
+		// give up and analyse nothing rather than hang.
+		return &Tree{text: text, clean: -1, abandoned: true}
 	}
 	return &Tree{text: text, base: &base{t: t, refs: 1}}
 }

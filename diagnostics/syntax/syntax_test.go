@@ -1,11 +1,14 @@
 package syntax
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flaskguard/flaskguard/internal/gen"
 )
 
 func TestNodesAndFields(t *testing.T) {
@@ -234,4 +237,40 @@ func TestResumeParse(t *testing.T) {
 			t.Errorf("resumeParse(%v, %d, %d, %d) = %v", c.done, c.attempt, c.cpu, c.bound, got)
 		}
 	}
+}
+
+// ParseCtx halts a parse once its context is done (go-tree-sitter's own
+// ParseCtx crashed the process there: it stores to a flag it never set),
+// and otherwise gives Parse's tree; the parsers it used parse normally
+// afterwards.
+func TestParseCtx(t *testing.T) {
+	src := gen.Module(3, 60000) // a parse of tens of milliseconds
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if tree := ParseCtx(ctx, src); tree != nil {
+		tree.Close()
+		t.Errorf("a parse whose context was done before it began gave a tree")
+	}
+	ctx, cancel = context.WithTimeout(context.Background(), time.Millisecond)
+	defer cancel()
+	if tree := ParseCtx(ctx, src); tree != nil {
+		tree.Close()
+		t.Errorf("a parse whose context was done after 1 ms gave a tree")
+	}
+	small := gen.Module(4, 300)
+	whole := ParseCtx(context.Background(), small)
+	live, stop := context.WithCancel(context.Background())
+	defer stop()
+	withCtx := ParseCtx(live, small)
+	plain := Parse(small)
+	if withCtx == nil || whole == nil {
+		t.Fatal("a parse whose context stayed live gave no tree")
+	}
+	a, b, c := sexp(withCtx.Root()), sexp(whole.Root()), sexp(plain.Root())
+	if a != c || b != c {
+		t.Errorf("ParseCtx's tree differs from Parse's")
+	}
+	withCtx.Close()
+	whole.Close()
+	plain.Close()
 }

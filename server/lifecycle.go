@@ -45,6 +45,10 @@ func (s *Server) initialize(ctx context.Context, reply jsonrpc2.Replier, params 
 	for _, f := range p.WorkspaceFolders {
 		if path := uriToPath(f.URI); path != "" {
 			roots = append(roots, path)
+		} else {
+			// A virtual file system (vscode-vfs:, a remote): only open
+			// documents are analysed, nothing is indexed or read.
+			s.log.Warn("workspace folder is not a file: URI; not indexed", zap.String("uri", f.URI))
 		}
 	}
 	if len(roots) == 0 {

@@ -31,6 +31,7 @@ type document struct {
 	tree       *syntax.Tree // Python only; owned here, closed when replaced
 	cache      *diagnostics.Cache
 	file       *diagnostics.File
+	solo       *diagnostics.Project // its own project, when outside the workspace's (see Server.projectOf)
 
 	findings    []diagnostics.Finding // of the last analysis
 	findingsOf  int32                 // the version they are for

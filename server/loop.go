@@ -191,6 +191,7 @@ func (s *Server) analyze(ctx context.Context, yield bool) (interrupted bool) {
 		switch {
 		case d.kind == diagnostics.KindPython:
 			d.ensureTree()
+			proj := s.projectOf(d)
 			sym := s.engine.Symbols(d.file, diagnostics.Statements(d.tree), d.cache)
 			switch {
 			case keep[d]:
@@ -201,7 +202,14 @@ func (s *Server) analyze(ctx context.Context, yield bool) (interrupted bool) {
 				// only be freed after every other document is analysed.
 				d.tree.Detach()
 			}
-			if prev := s.project.File(d.file.Path); prev == nil || !diagnostics.SameFacts(prev.Symbols, sym) {
+			if proj != s.project {
+				// Outside the project (see projectOf): what it binds is
+				// nobody else's business.
+				if s.project.File(d.file.Path) != nil {
+					s.project.Remove(d.file.Path)
+					factsChanged = true
+				}
+			} else if prev := s.project.File(d.file.Path); prev == nil || !diagnostics.SameFacts(prev.Symbols, sym) {
 				// Facts that only moved (typing inside a body shifts the
 				// offsets after the cursor) change nothing another document
 				// sees, and leave the project findings to be moved.
@@ -211,11 +219,11 @@ func (s *Server) analyze(ctx context.Context, yield bool) (interrupted bool) {
 					factsMoved = true
 				}
 			}
-			s.project.Put(d.file, sym)
+			proj.Put(d.file, sym)
 			moved = append(moved, d)
 			movedOnly = movedOnly && !d.editsUnknown && len(d.edits) == 1 && d.analyzedText != nil
 		case d.kind != diagnostics.KindNone:
-			s.project.Put(d.file, nil)
+			s.projectOf(d).Put(d.file, nil)
 			movedOnly = false
 		case d.path != "" && s.isModelConfigFile(d.path):
 			s.project.Invalidate() // an open from_pyfile/from_file target was edited
@@ -307,7 +315,7 @@ func (s *Server) analyze(ctx context.Context, yield bool) (interrupted bool) {
 		}
 		raw := projectFindings[d.file.Path]
 		recheck := d.dirty || recheckAll ||
-			factsChanged && d.kind == diagnostics.KindPython && d.cache.Context().Stale(d.cache.Symbols(), s.project)
+			factsChanged && d.kind == diagnostics.KindPython && d.cache.Context().Stale(d.cache.Symbols(), s.projectOf(d))
 		if !recheck && sameRawFindings(d.projectRaw, raw) {
 			continue // nothing it depends on changed
 		}
@@ -319,7 +327,7 @@ func (s *Server) analyze(ctx context.Context, yield bool) (interrupted bool) {
 			if (recheck || d.ownFindings == nil) &&
 				(d.dirty || recheckAll || d.ownFindings == nil || !s.findingsStillHold(d)) {
 				d.ensureTree()
-				d.ownFindings = s.engine.AnalyzeFile(d.file, s.project, d.cache)
+				d.ownFindings = s.engine.AnalyzeFile(d.file, s.projectOf(d), d.cache)
 				analysed++
 			}
 			findings = append(findings, d.ownFindings...)
@@ -479,12 +487,29 @@ var movedRounds, factsMovedRounds int64
 // tests).
 var deferredRounds, interruptedRounds int64
 
+// projectOf is the project a document is analysed in: the workspace's,
+// or, for a file the indexing leaves out (outside every workspace folder,
+// in a virtualenv or site-packages, excluded by the configuration), one of
+// its own. Go to Definition on Flask opens site-packages/flask/app.py:
+// as a module "app" of the project it stood in for the workspace's app.py,
+// and findings through the user's app factory went away; check, which
+// does not read such files, never sees them either.
+func (s *Server) projectOf(d *document) *diagnostics.Project {
+	if len(s.roots) == 0 || d.path == "" || !s.leftOut(d.path) {
+		return s.project
+	}
+	if d.solo == nil {
+		d.solo = diagnostics.NewProject()
+	}
+	return d.solo
+}
+
 // findingsHeld counts the documents whose context went stale but whose
 // findings still held (for tests).
 var findingsHeld int64
 
 func (s *Server) findingsStillHold(d *document) bool {
-	if !s.engine.FindingsStillHold(d.file, s.project, d.cache) {
+	if !s.engine.FindingsStillHold(d.file, s.projectOf(d), d.cache) {
 		return false
 	}
 	atomic.AddInt64(&findingsHeld, 1)

@@ -219,6 +219,9 @@ func (s *Server) isOpen(path string) bool {
 
 // forgetDocument puts the disk version back in the project when a buffer closes.
 func (s *Server) forgetDocument(d *document) {
+	if s.projectOf(d) != s.project {
+		return // it never was in the project, nor is its file on disk
+	}
 	s.project.Remove(d.file.Path)
 	if d.path != "" && d.kind == diagnostics.KindPython {
 		if src, err := s.readWorkspaceFile(d.path); err == nil {
@@ -391,8 +394,8 @@ func (s *Server) didChangeWorkspaceFolders(ctx context.Context, _ jsonrpc2.Repli
 			if d.kind == diagnostics.KindPython && d.path != "" {
 				if m := s.moduleOf(d.path); m != d.file.Module {
 					d.file.Module = m
-					d.dirty = true
 				}
+				d.dirty = true // it may have joined or left the project (projectOf)
 			}
 		}
 		if len(s.roots) == 0 || s.roots[0] != first {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"fmt"
-	"github.com/flaskguard/flaskguard/internal/gen"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -11,6 +10,10 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/flaskguard/flaskguard/internal/gen"
 )
 
 // Editing one open module re-publishes the findings of another open module
@@ -494,4 +497,36 @@ func TestIndexingIsBounded(t *testing.T) {
 		defer c.mu.Unlock()
 		return slices.Contains(c.notes, "window/showMessage")
 	}, "no message that the indexing was bounded")
+}
+
+// A file the indexing leaves out is analysed on its own when opened, not
+// as a module of the project: Go to Definition on Flask opens
+// site-packages/flask/app.py, which as module "app" stood in for the
+// workspace's app.py, and the app made by its factory was lost. The same
+// for a library inside the workspace's virtualenv.
+func TestOpenFilesOutsideTheProject(t *testing.T) {
+	dir, outside := t.TempDir(), t.TempDir()
+	must(t, os.WriteFile(filepath.Join(dir, "app.py"), []byte("from flask import Flask\n\n\ndef create_app():\n    return Flask(__name__)\n"), 0o644))
+	must(t, os.MkdirAll(filepath.Join(dir, ".venv"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, ".venv", "pyvenv.cfg"), []byte("home = /usr/bin\n"), 0o644))
+	c := newClient(t)
+	c.initializeWorkspace(dir, map[string]interface{}{"select": []string{"FG4"}})
+	waitFor(t, func() bool { return c.progressEndCount() == 1 }, "no $/progress end for indexing")
+	mainURI := pathToURI(filepath.Join(dir, "main.py"))
+	c.open(mainURI, "from app import create_app\n\na = create_app()\na.run(debug=True)\n")
+	waitFor(t, func() bool { return c.lastCount(mainURI) == 1 }, "main.py: no FG401 through app.create_app")
+	const library = "class Flask:\n    def run(self, debug=False):\n        pass\n\n\napp = Flask()\napp.run(debug=True)\n"
+	for _, lib := range []string{
+		filepath.Join(outside, "site-packages", "flask", "app.py"),
+		filepath.Join(dir, ".venv", "lib", "python3.12", "site-packages", "flask", "app.py"),
+	} {
+		libURI := pathToURI(lib)
+		c.open(libURI, library)
+		waitFor(t, func() bool { return c.lastCount(libURI) >= 0 }, "the library file was not analysed")
+		c.codeActions(mainURI, protocol.Range{}) // waits for the settled state
+		if n := c.lastCount(mainURI); n != 1 {
+			t.Errorf("main.py has %d findings after %s was opened: the library file stood in for app.py", n, lib)
+		}
+		c.notify("textDocument/didClose", map[string]interface{}{"textDocument": map[string]string{"uri": libURI}})
+	}
 }

@@ -28,8 +28,8 @@
 //	settings := f.Settings()                        // nil-safe: defaults when f is nil
 //
 // (the folder itself only: the server reads nothing outside its workspace),
-// and the CLI with Find, upward from each checked file's directory (see
-// Resolver), as Ruff does. Errors name the file, the line and the key (*Error).
+// and the CLI with a Resolver, upward from each checked file's directory,
+// as Ruff does. Errors name the file, the line and the key (*Error).
 package config
 
 import (
@@ -105,31 +105,6 @@ func (e *Error) Error() string {
 	}
 	b.WriteString(e.Msg)
 	return b.String()
-}
-
-// Find looks for a configuration in dir and then in each parent directory:
-// the first flaskguard.toml, or pyproject.toml holding [tool.flaskguard],
-// wins. It returns nil and no error when there is none. dir may be a file,
-// in which case the search starts in its directory.
-func Find(dir string) (*File, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, err
-	}
-	if info, err := os.Stat(abs); err == nil && !info.IsDir() {
-		abs = filepath.Dir(abs)
-	}
-	for {
-		f, err := findIn(abs)
-		if f != nil || err != nil {
-			return f, err
-		}
-		parent := filepath.Dir(abs)
-		if parent == abs {
-			return nil, nil
-		}
-		abs = parent
-	}
 }
 
 // findIn loads the configuration of exactly dir (no parents): nil when dir
@@ -371,7 +346,10 @@ type resolved struct {
 // NewResolver returns an empty Resolver.
 func NewResolver() *Resolver { return &Resolver{byDir: map[string]resolved{}} }
 
-// ForDir is Find(dir), cached.
+// ForDir finds the configuration governing dir: in dir, then in each
+// parent directory, the first flaskguard.toml, or pyproject.toml holding
+// [tool.flaskguard], wins; nil and no error when there is none. Results
+// are cached.
 func (r *Resolver) ForDir(dir string) (*File, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {

@@ -227,28 +227,26 @@ func TestFind(t *testing.T) {
 	r := NewResolver()
 	for _, tt := range tests {
 		t.Run(tt.from, func(t *testing.T) {
-			for _, find := range []func(string) (*File, error){Find, r.ForDir} {
-				f, err := find(filepath.Join(root, tt.from))
-				if tt.wantErr {
-					var ce *Error
-					if !errors.As(err, &ce) || ce.Line != 1 || !strings.HasSuffix(ce.Path, filepath.Join("c", "flaskguard.toml")) {
-						t.Errorf("err = %v, want a config error at c/flaskguard.toml:1", err)
-					}
-					continue
+			f, err := r.ForDir(filepath.Join(root, tt.from))
+			if tt.wantErr {
+				var ce *Error
+				if !errors.As(err, &ce) || ce.Line != 1 || !strings.HasSuffix(ce.Path, filepath.Join("c", "flaskguard.toml")) {
+					t.Errorf("err = %v, want a config error at c/flaskguard.toml:1", err)
 				}
-				if err != nil || f == nil {
-					t.Fatalf("f, err = %v, %v", f, err)
-				}
-				if want := filepath.Join(root, tt.wantPath); f.Path != want {
-					t.Errorf("Path = %s, want %s", f.Path, want)
-				}
+				return
+			}
+			if err != nil || f == nil {
+				t.Fatalf("f, err = %v, %v", f, err)
+			}
+			if want := filepath.Join(root, tt.wantPath); f.Path != want {
+				t.Errorf("Path = %s, want %s", f.Path, want)
 			}
 		})
 	}
 	// Nothing above an isolated directory (assuming the temp dir's parents
 	// have no flaskguard configuration).
-	if f, err := Find(t.TempDir()); f != nil || err != nil {
-		t.Errorf("Find(empty dir) = %v, %v; want nil, nil", f, err)
+	if f, err := NewResolver().ForDir(t.TempDir()); f != nil || err != nil {
+		t.Errorf("ForDir(empty dir) = %v, %v; want nil, nil", f, err)
 	}
 }
 

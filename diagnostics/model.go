@@ -27,8 +27,9 @@ package diagnostics
 // Python modules of the project) go through Engine.ReadFile (default
 // readConfigFile: regular files only), relative to the directory of the
 // file that creates the app (filepath.Join(filepath.Dir(app file's Path),
-// name), or its instance folder); the paths read, found or not, are listed in Model.ConfigFiles so
-// that a server can watch them and call Project.Invalidate when they change.
+// name), or its instance folder); the paths read, found or not, are listed
+// in Model.ConfigFiles so that a server can watch them and call
+// Project.Invalidate when they change.
 //
 // What the model holds (see the types below): Apps (each with its Config
 // steps and scenarios, Views, Extensions, before_request CSRF checks),

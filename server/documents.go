@@ -122,9 +122,15 @@ func (d *document) ensureTree() {
 	if !d.dirty {
 		atomic.AddInt64(&unchangedParses, 1)
 	}
-	d.tree = syntax.Parse(d.text.Bytes)
-	d.text = d.tree.Text()
-	d.file.Text, d.file.Tree = d.text, d.tree
+	d.setTree(syntax.Parse(d.text.Bytes))
+}
+
+// setTree makes tree, a parse of the current text, the document's. The
+// File keeps its identity: the project holds it.
+func (d *document) setTree(tree *syntax.Tree) {
+	d.tree = tree
+	d.text = tree.Text()
+	d.file.Text, d.file.Tree = d.text, tree
 }
 
 // unchangedParses counts the parses of documents that did not change since
@@ -221,8 +227,7 @@ func (d *document) applyChanges(changes []contentChange) {
 // reparse that recovered from a syntax error (see
 // syntax.Tree.MayDifferFromFresh), so that the findings are those of a
 // fresh parse, which check makes. It reports whether it did; the document
-// is then to be analysed again. The File keeps its identity (the project
-// holds it).
+// is then to be analysed again.
 //
 // A full parse of a large file takes tens of milliseconds or more: when
 // stop (nil: never) reports true meanwhile (a keystroke waits), the parse
@@ -231,18 +236,17 @@ func (d *document) freshen(stop func() bool) bool {
 	if !d.tree.MayDifferFromFresh() {
 		return false
 	}
-	var tree *syntax.Tree
-	if stop == nil {
-		tree = syntax.Parse(d.text.Bytes)
-	} else {
-		ctx, cancel := context.WithCancel(context.Background())
-		watching := make(chan struct{})
+	ctx := context.Background()
+	if stop != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
 		go func() {
 			tick := time.NewTicker(time.Millisecond)
 			defer tick.Stop()
 			for {
 				select {
-				case <-watching:
+				case <-ctx.Done(): // parsed, or given up
 					return
 				case <-tick.C:
 					if stop() {
@@ -252,17 +256,13 @@ func (d *document) freshen(stop func() bool) bool {
 				}
 			}
 		}()
-		tree = syntax.ParseCtx(ctx, d.text.Bytes)
-		close(watching)
-		cancel()
-		if tree == nil {
-			return false
-		}
+	}
+	tree := syntax.ParseCtx(ctx, d.text.Bytes)
+	if tree == nil {
+		return false
 	}
 	d.tree.Close()
-	d.tree = tree
-	d.text = d.tree.Text()
-	d.file.Text, d.file.Tree = d.text, d.tree
+	d.setTree(tree)
 	d.dirty = true
 	return true
 }

@@ -57,13 +57,6 @@ func TestRecoveredTreeIsParsedAfreshWhenTypingPauses(t *testing.T) {
 			want = append(want, fd.Code)
 		}
 	}
-	codes := func(ds []protocol.Diagnostic) []string {
-		var out []string
-		for _, d := range ds {
-			out = append(out, fmt.Sprint(d.Code))
-		}
-		return out
-	}
 	t.Logf("published at once: %v; check: %v", codes(first), want)
 	deadline := time.Now().Add(5 * time.Second)
 	for {

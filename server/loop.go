@@ -488,20 +488,29 @@ var movedRounds, factsMovedRounds int64
 var deferredRounds, interruptedRounds int64
 
 // projectOf is the project a document is analysed in: the workspace's,
-// or, for a file the indexing leaves out (outside every workspace folder,
-// in a virtualenv or site-packages, excluded by the configuration), one of
-// its own. Go to Definition on Flask opens site-packages/flask/app.py:
-// as a module "app" of the project it stood in for the workspace's app.py,
-// and findings through the user's app factory went away; check, which
-// does not read such files, never sees them either.
+// or its own for a file the indexing leaves out (see place).
 func (s *Server) projectOf(d *document) *diagnostics.Project {
-	if len(s.roots) == 0 || d.path == "" || !s.leftOut(d.path) {
-		return s.project
+	if d.solo != nil {
+		return d.solo
 	}
-	if d.solo == nil {
+	return s.project
+}
+
+// place decides, when a document opens and when the workspace folders or
+// the configuration change, whether it is analysed in a project of its
+// own: a file the indexing leaves out (outside every workspace folder, in
+// a virtualenv or site-packages, excluded by the configuration). Go to
+// Definition on Flask opens site-packages/flask/app.py: as a module "app"
+// of the project it stood in for the workspace's app.py, and findings
+// through the user's app factory went away; check, which does not read
+// such files, never sees them either. (Decided then, not per analysis:
+// leftOut stats the path's folders.)
+func (s *Server) place(d *document) {
+	if len(s.roots) == 0 || d.path == "" || !s.leftOut(d.path) {
+		d.solo = nil
+	} else if d.solo == nil {
 		d.solo = diagnostics.NewProject()
 	}
-	return d.solo
 }
 
 // findingsHeld counts the documents whose context went stale but whose

@@ -115,6 +115,7 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, opts Options) int {
 		settings:               diagnostics.DefaultSettings(),
 		keptTrees:              keptTrees,
 		deferProjectRulesAbove: deferProjectRulesAbove,
+		fileEvents:             map[string]uint64{},
 		freshenDelay:           freshenDelay,
 		maxIndexed:             maxIndexedFiles,
 	}

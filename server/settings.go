@@ -115,6 +115,7 @@ func (s *Server) reloadSettings() {
 	for _, d := range s.docs {
 		d.cache = diagnostics.NewCache() // cached results were filtered by the old settings
 		d.dirty = true
+		s.place(d) // its exclusion may have changed
 	}
 	s.projectDirty = true
 }

@@ -20,6 +20,7 @@ func (s *Server) didOpen(_ context.Context, _ jsonrpc2.Replier, params json.RawM
 			old.close()
 		}
 		d := newDocument(uri, string(p.TextDocument.LanguageID), p.TextDocument.Version, p.TextDocument.Text, s.moduleOf(uriToPath(uri)))
+		s.place(d)
 		s.docs[uri] = d
 		s.touch(d)
 		s.log.Debug("opened", zap.String("uri", uri), zap.Int32("version", d.version), zap.Int("kind", int(d.kind)))

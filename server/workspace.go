@@ -53,7 +53,7 @@ func (s *Server) indexRoots(ctx context.Context, roots []string) {
 	roots = append([]string(nil), roots...)
 	cfg := s.config
 	read := s.workspaceReader()
-	seen := maps.Clone(s.fileEvents) // (nil reads as all zero)
+	seen := maps.Clone(s.fileEvents)
 	if len(roots) == 0 {
 		return
 	}
@@ -66,16 +66,11 @@ func (s *Server) indexRoots(ctx context.Context, roots []string) {
 		var inputs []diagnostics.Input
 		listed := map[string]bool{}
 		for _, root := range roots {
-			files, err := walk.Files([]string{root}, walk.Options{Exclude: func(rel string, isDir bool) bool {
-				return cfg.Excluded(filepath.Join(root, rel), isDir)
-			}})
+			files, err := pythonModules(cfg, root)
 			if err != nil {
 				s.log.Warn("indexing", zap.String("root", root), zap.Error(err))
 			}
 			for _, f := range files {
-				if diagnostics.ClassifyPath(f) != diagnostics.KindPython {
-					continue
-				}
 				listed[f] = true
 				if !had[f] {
 					inputs = append(inputs, diagnostics.Input{Path: f, Module: diagnostics.ModuleName(root, f)})
@@ -109,13 +104,9 @@ func (s *Server) indexRoots(ctx context.Context, roots []string) {
 				}
 				s.project.Put(e.file, e.symbols)
 			}
-			removed := 0
-			for path := range had {
-				if !listed[path] && !s.isOpen(path) && s.fileEvents[path] == seen[path] && slices.Contains(roots, s.rootOf(path)) {
-					s.project.Remove(path)
-					removed++
-				}
-			}
+			removed := s.removeModules(func(path string) bool {
+				return had[path] && !listed[path] && s.fileEvents[path] == seen[path] && slices.Contains(roots, s.rootOf(path))
+			})
 			s.projectDirty = true
 			s.log.Info("indexed workspace", zap.Int("files", len(entries)), zap.Int("removed", removed))
 		})
@@ -245,10 +236,15 @@ func (s *Server) didChangeWatchedFiles(ctx context.Context, _ jsonrpc2.Replier, 
 		return err
 	}
 	s.enqueue(func() {
-		if s.fileEvents == nil {
-			s.fileEvents = map[string]uint64{}
-		}
 		var loads []diagnostics.Input
+		queued := map[string]bool{} // the "**/*" watcher reports a created module too
+		load := func(path string) {
+			s.fileEvents[path]++
+			if !queued[path] {
+				queued[path] = true
+				loads = append(loads, diagnostics.Input{Path: path, Module: s.moduleOf(path)})
+			}
+		}
 		reindex := false
 		defer func() {
 			if reindex {
@@ -282,8 +278,7 @@ func (s *Server) didChangeWatchedFiles(ctx context.Context, _ jsonrpc2.Replier, 
 					s.removeFolder(path)
 				case 1:
 					for _, f := range s.pythonFilesIn(path) {
-						s.fileEvents[f]++
-						loads = append(loads, diagnostics.Input{Path: f, Module: s.moduleOf(f)})
+						load(f)
 					}
 				}
 				continue
@@ -291,18 +286,14 @@ func (s *Server) didChangeWatchedFiles(ctx context.Context, _ jsonrpc2.Replier, 
 			if s.isOpen(path) {
 				continue
 			}
-			s.fileEvents[path]++
 			if ch.Type == 3 {
+				s.fileEvents[path]++
 				s.project.Remove(path)
 				s.projectDirty = true
 				continue
 			}
-			loads = append(loads, diagnostics.Input{Path: path, Module: s.moduleOf(path)})
+			load(path)
 		}
-		// The "**/*" watcher reports a created module too.
-		loads = slices.CompactFunc(slices.SortedStableFunc(slices.Values(loads), func(a, b diagnostics.Input) int {
-			return strings.Compare(a.Path, b.Path)
-		}), func(a, b diagnostics.Input) bool { return a.Path == b.Path })
 		if len(loads) <= syncFileLoads {
 			for _, in := range loads {
 				if src, err := s.readWorkspaceFile(in.Path); err == nil {
@@ -362,9 +353,6 @@ func (s *Server) didChangeWorkspaceFolders(ctx context.Context, _ jsonrpc2.Repli
 		return err
 	}
 	s.enqueue(func() {
-		if s.fileEvents == nil {
-			s.fileEvents = map[string]uint64{}
-		}
 		first := ""
 		if len(s.roots) > 0 {
 			first = s.roots[0]
@@ -384,19 +372,15 @@ func (s *Server) didChangeWorkspaceFolders(ctx context.Context, _ jsonrpc2.Repli
 			}
 		}
 		s.roots = roots
-		for _, pf := range s.project.Files() {
-			if path := pf.File.Path; s.rootOf(path) == "" && !s.isOpen(path) {
-				s.fileEvents[path]++
-				s.project.Remove(path)
-			}
-		}
+		s.removeModules(func(path string) bool { return s.rootOf(path) == "" })
 		for _, d := range s.docs {
 			if d.kind == diagnostics.KindPython && d.path != "" {
 				if m := s.moduleOf(d.path); m != d.file.Module {
 					d.file.Module = m
 				}
-				d.dirty = true // it may have joined or left the project (projectOf)
+				d.dirty = true
 			}
+			s.place(d) // it may have joined or left the project
 		}
 		if len(s.roots) == 0 || s.roots[0] != first {
 			s.reloadSettings() // the first folder's configuration governs
@@ -413,33 +397,41 @@ func (s *Server) didChangeWorkspaceFolders(ctx context.Context, _ jsonrpc2.Repli
 // removeFolder takes out of the project the files below dir (a deleted
 // folder), but for open documents: their buffers stand.
 func (s *Server) removeFolder(dir string) {
+	s.removeModules(func(path string) bool { return path != dir && within(dir, path) })
+}
+
+// removeModules takes out of the project the files gone reports, but for
+// open documents (their buffers stand), and counts an event for each, so
+// that a load of it still running is not put in after (see fileEvents).
+func (s *Server) removeModules(gone func(path string) bool) (removed int) {
 	for _, pf := range s.project.Files() {
-		p := pf.File.Path
-		if p != dir && within(dir, p) && !s.isOpen(p) {
+		if p := pf.File.Path; gone(p) && !s.isOpen(p) {
 			s.fileEvents[p]++
 			s.project.Remove(p)
-			s.projectDirty = true
+			removed++
 		}
 	}
+	s.projectDirty = s.projectDirty || removed > 0
+	return removed
 }
 
 // pythonFilesIn lists the Python files the indexing would read under dir,
 // when dir is a folder (not a link to one), and are not open.
 func (s *Server) pythonFilesIn(dir string) []string {
-	info, err := os.Lstat(dir)
-	if err != nil || !info.IsDir() {
+	if info, err := os.Lstat(dir); err != nil || !info.IsDir() {
 		return nil
 	}
-	files, _ := walk.Files([]string{dir}, walk.Options{Exclude: func(rel string, isDir bool) bool {
-		return s.config.Excluded(filepath.Join(dir, rel), isDir)
+	files, _ := pythonModules(s.config, dir)
+	return slices.DeleteFunc(files, s.isOpen)
+}
+
+// pythonModules lists the Python files under dir that the indexing reads:
+// those the walk lists (see walk.Files) and cfg does not exclude.
+func pythonModules(cfg *config.File, dir string) ([]string, error) {
+	files, err := walk.Files([]string{dir}, walk.Options{Exclude: func(rel string, isDir bool) bool {
+		return cfg.Excluded(filepath.Join(dir, rel), isDir)
 	}})
-	var out []string
-	for _, f := range files {
-		if diagnostics.ClassifyPath(f) == diagnostics.KindPython && !s.isOpen(f) {
-			out = append(out, f)
-		}
-	}
-	return out
+	return slices.DeleteFunc(files, func(f string) bool { return diagnostics.ClassifyPath(f) != diagnostics.KindPython }), err
 }
 
 // syncFileLoads is the most changed files an event loads on the loop (a

@@ -124,7 +124,6 @@ func testStaleContextKeepsFindings(t *testing.T) {
 func TestWatchedFilesBurst(t *testing.T) {
 	dir := t.TempDir()
 	factory := filepath.Join(dir, "factory.py")
-	const flaskFactory = "from flask import Flask\n\n\ndef make():\n    return Flask(__name__)\n"
 	must(t, os.WriteFile(factory, []byte(flaskFactory), 0o644))
 	var changes []map[string]interface{}
 	for i := 0; i < 30; i++ {
@@ -204,6 +203,26 @@ func TestWorkspaceIndexingResolvesClosedModules(t *testing.T) {
 			t.Errorf("published diagnostics for %s", u)
 		}
 	}
+}
+
+// flaskFactory is a module whose make() returns a Flask app.
+const flaskFactory = "from flask import Flask\n\n\ndef make():\n    return Flask(__name__)\n"
+
+// indexedWorkspace writes files (slash paths → text) into a new folder,
+// starts a server with it as the workspace and opts as initialization
+// options, and waits for the indexing to end.
+func indexedWorkspace(t *testing.T, files map[string]string, opts interface{}) (string, *client) {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		must(t, os.WriteFile(p, []byte(text), 0o644))
+	}
+	c := newClient(t)
+	c.initializeWorkspace(dir, opts)
+	waitFor(t, func() bool { return c.progressEndCount() == 1 }, "no $/progress end for indexing")
+	return dir, c
 }
 
 func must(t testing.TB, err error) {
@@ -361,12 +380,8 @@ func TestIndexingRelaxesGCAndRestoresIt(t *testing.T) {
 // deleted in one event (VS Code reports a moved or deleted folder so,
 // with no event for the files in it) loads or removes its modules.
 func TestFileEventsFollowTheIndexing(t *testing.T) {
-	dir := t.TempDir()
-	const factory = "from flask import Flask\n\n\ndef make():\n    return Flask(__name__)\n"
-	must(t, os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte("[tool.flaskguard]\nexclude = [\"generated\"]\n"), 0o644))
-	c := newClient(t)
-	c.initializeWorkspace(dir, map[string]interface{}{"select": []string{"FG4"}})
-	waitFor(t, func() bool { return c.progressEndCount() == 1 }, "no $/progress end for indexing")
+	dir, c := indexedWorkspace(t, map[string]string{"pyproject.toml": "[tool.flaskguard]\nexclude = [\"generated\"]\n"},
+		map[string]interface{}{"select": []string{"FG4"}})
 	count := c.lastCount
 	apps := map[string]string{} // folder → the URI of an app made by its factory
 	for _, folder := range []string{"pkg", "build", "generated", "env"} {
@@ -377,7 +392,7 @@ func TestFileEventsFollowTheIndexing(t *testing.T) {
 	// The factories appear on disk; pkg as a folder moved in (one event).
 	for _, folder := range []string{"pkg", "build", "generated", "env"} {
 		must(t, os.MkdirAll(filepath.Join(dir, folder), 0o755))
-		must(t, os.WriteFile(filepath.Join(dir, folder, "factory.py"), []byte(factory), 0o644))
+		must(t, os.WriteFile(filepath.Join(dir, folder, "factory.py"), []byte(flaskFactory), 0o644))
 	}
 	must(t, os.WriteFile(filepath.Join(dir, "env", "pyvenv.cfg"), []byte("home = /usr/bin\n"), 0o644))
 	var changes []map[string]interface{}
@@ -406,7 +421,7 @@ func TestFileEventsFollowTheIndexing(t *testing.T) {
 func TestWorkspaceFoldersChange(t *testing.T) {
 	first, second := t.TempDir(), t.TempDir()
 	must(t, os.WriteFile(filepath.Join(first, "other.py"), []byte("X = 1\n"), 0o644))
-	must(t, os.WriteFile(filepath.Join(second, "factory.py"), []byte("from flask import Flask\n\n\ndef make():\n    return Flask(__name__)\n"), 0o644))
+	must(t, os.WriteFile(filepath.Join(second, "factory.py"), []byte(flaskFactory), 0o644))
 	c := newClient(t)
 	var res struct {
 		Capabilities struct {
@@ -446,14 +461,9 @@ func TestWorkspaceFoldersChange(t *testing.T) {
 // what a fresh start (and check) would read: a module newly excluded
 // leaves it, one no longer excluded joins it.
 func TestExclusionsChangedOnDisk(t *testing.T) {
-	dir := t.TempDir()
+	dir, c := indexedWorkspace(t, map[string]string{"pyproject.toml": "[tool.flaskguard]\n", "legacy/factory.py": flaskFactory},
+		map[string]interface{}{"select": []string{"FG4"}})
 	config := filepath.Join(dir, "pyproject.toml")
-	must(t, os.WriteFile(config, []byte("[tool.flaskguard]\n"), 0o644))
-	must(t, os.MkdirAll(filepath.Join(dir, "legacy"), 0o755))
-	must(t, os.WriteFile(filepath.Join(dir, "legacy", "factory.py"), []byte("from flask import Flask\n\n\ndef make():\n    return Flask(__name__)\n"), 0o644))
-	c := newClient(t)
-	c.initializeWorkspace(dir, map[string]interface{}{"select": []string{"FG4"}})
-	waitFor(t, func() bool { return c.progressEndCount() == 1 }, "no $/progress end for indexing")
 	appURI := pathToURI(filepath.Join(dir, "app.py"))
 	c.open(appURI, "from legacy.factory import make\n\napp = make()\napp.run(debug=True)\n")
 	waitFor(t, func() bool { return c.lastCount(appURI) == 1 }, "app.py: no FG401 through legacy/factory.py")
@@ -469,9 +479,9 @@ func TestExclusionsChangedOnDisk(t *testing.T) {
 // The indexing reads a bounded number of modules (a home folder opened by
 // mistake would take gigabytes), and says so.
 func TestIndexingIsBounded(t *testing.T) {
-	dir := t.TempDir()
+	files := map[string]string{}
 	for i := 0; i < 12; i++ {
-		must(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("m%02d.py", i)), []byte("X = 1\n"), 0o644))
+		files[fmt.Sprintf("m%02d.py", i)] = "X = 1\n"
 	}
 	saved := maxIndexedFiles
 	maxIndexedFiles = 5
@@ -479,9 +489,7 @@ func TestIndexingIsBounded(t *testing.T) {
 	var srv *Server
 	serverCreated = func(s *Server) { srv = s }
 	defer func() { serverCreated = nil }()
-	c := newClient(t)
-	c.initializeWorkspace(dir, nil)
-	waitFor(t, func() bool { return c.progressEndCount() == 1 }, "no $/progress end for indexing")
+	_, c := indexedWorkspace(t, files, nil)
 	modules := make(chan int)
 	// A request through the loop after the indexing's results are put in.
 	waitFor(t, func() bool {
@@ -505,13 +513,11 @@ func TestIndexingIsBounded(t *testing.T) {
 // workspace's app.py, and the app made by its factory was lost. The same
 // for a library inside the workspace's virtualenv.
 func TestOpenFilesOutsideTheProject(t *testing.T) {
-	dir, outside := t.TempDir(), t.TempDir()
-	must(t, os.WriteFile(filepath.Join(dir, "app.py"), []byte("from flask import Flask\n\n\ndef create_app():\n    return Flask(__name__)\n"), 0o644))
-	must(t, os.MkdirAll(filepath.Join(dir, ".venv"), 0o755))
-	must(t, os.WriteFile(filepath.Join(dir, ".venv", "pyvenv.cfg"), []byte("home = /usr/bin\n"), 0o644))
-	c := newClient(t)
-	c.initializeWorkspace(dir, map[string]interface{}{"select": []string{"FG4"}})
-	waitFor(t, func() bool { return c.progressEndCount() == 1 }, "no $/progress end for indexing")
+	dir, c := indexedWorkspace(t, map[string]string{
+		"app.py":           "from flask import Flask\n\n\ndef create_app():\n    return Flask(__name__)\n",
+		".venv/pyvenv.cfg": "home = /usr/bin\n",
+	}, map[string]interface{}{"select": []string{"FG4"}})
+	outside := t.TempDir()
 	mainURI := pathToURI(filepath.Join(dir, "main.py"))
 	c.open(mainURI, "from app import create_app\n\na = create_app()\na.run(debug=True)\n")
 	waitFor(t, func() bool { return c.lastCount(mainURI) == 1 }, "main.py: no FG401 through app.create_app")

@@ -142,6 +142,13 @@ func (f *StatementFacts) importName(c syntax.Node, base string, level int) {
 		}
 		return a + "." + b
 	}
+	if c.HasError() {
+		// A name the parser recovered inside ("import limiter%A.b", being
+		// typed) binds nothing we can name: its text is no identifier, and
+		// a fix that wrote it back would not parse (FuzzFix found
+		// "@limiter%A.limit(...)").
+		return
+	}
 	switch c.Kind() {
 	case "dotted_name":
 		name := c.Text()
